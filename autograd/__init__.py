@@ -1,0 +1,26 @@
+"""Reverse-mode automatic differentiation you can read, draw and check.
+
+- :class:`Value`: a scalar node; every operation is recorded into a graph.
+- ``backward()`` fills ``.grad`` by the chain rule; :func:`grad` returns gradients
+  without touching ``.grad``; :func:`no_grad` turns recording off.
+- :func:`gradcheck` and :func:`numerical_grad` check gradients by central differences.
+"""
+
+from .gradcheck import GradcheckError, GradcheckReport, GradRow, gradcheck, numerical_grad
+from .graph import Node, grad, is_grad_enabled, no_grad, topological_order, zero_grad
+from .value import Value
+
+__all__ = [
+    "GradRow",
+    "GradcheckError",
+    "GradcheckReport",
+    "Node",
+    "Value",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "no_grad",
+    "numerical_grad",
+    "topological_order",
+    "zero_grad",
+]

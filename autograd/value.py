@@ -1,0 +1,305 @@
+"""``Value``: a scalar node of the computational graph.
+
+Every operation below computes its result and, on the same line or the next, the local
+derivative of that result with respect to each operand. The backward pass
+(:mod:`autograd.graph`) multiplies those local derivatives along the graph: that is the
+chain rule, and nothing else is needed to train a network.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Union
+
+from .graph import Node, record
+
+Number = Union[int, float, Real]
+
+
+class Value(Node):
+    """A scalar that remembers how it was computed, so its gradient can flow back.
+
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x + 1
+    >>> y.backward()
+    >>> x.grad
+    6.0
+    """
+
+    __slots__ = ()
+    __array_ufunc__ = None  # numpy defers to us: ``array * value`` is an error, not an object array
+
+    def __init__(self, data: Number, label: str | None = None) -> None:
+        if isinstance(data, Node):
+            raise TypeError(f"Value() takes a number, got a {type(data).__name__}; use its .data")
+        if not isinstance(data, Real):
+            raise TypeError(f"Value() takes a real number, got {type(data).__name__} {data!r}")
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        record(self, float(data), "", (), (), 0.0)
+        self.label = label
+
+    # ---------------------------------------------------------------- binary operations
+
+    def __add__(self, other: Value | Number) -> Value:
+        other = _as_value(other)
+        if other is None:
+            return NotImplemented
+        return _result(self.data + other.data, "+", (self, other), (1.0, 1.0))
+
+    def __sub__(self, other: Value | Number) -> Value:
+        other = _as_value(other)
+        if other is None:
+            return NotImplemented
+        return _result(self.data - other.data, "-", (self, other), (1.0, -1.0))
+
+    def __mul__(self, other: Value | Number) -> Value:
+        other = _as_value(other)
+        if other is None:
+            return NotImplemented
+        a, b = self.data, other.data
+        return _result(a * b, "*", (self, other), (b, a))
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        other = _as_value(other)
+        if other is None:
+            return NotImplemented
+        a, b = self.data, other.data
+        if b == 0:
+            raise ZeroDivisionError(f"division by zero: {a!r} / {b!r}")
+        q = a / b
+        return _result(q, "/", (self, other), (1.0 / b, -q / b))
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        if isinstance(exponent, Value):  # a ** b = exp(b ln a): needs a > 0
+            a, b = self.data, exponent.data
+            if a <= 0:
+                raise ValueError(f"{a!r} ** Value: a Value exponent needs a positive base")
+            r = _power(a, b)
+            return _result(r, "**", (self, exponent), (b * _power(a, b - 1), r * math.log(a)))
+        if not isinstance(exponent, Real):
+            return NotImplemented
+        a, n = self.data, float(exponent)
+        if a < 0 and not n.is_integer():
+            raise ValueError(f"{a!r} ** {n!r}: a negative base to a non-integer power is not real")
+        if a == 0 and n < 0:
+            raise ZeroDivisionError(f"0.0 ** {n!r}: zero to a negative power")
+        if a == 0 and n < 1:  # d/da a**n at a = 0: 0 for n = 0, infinite for 0 < n < 1
+            derivative = 0.0 if n == 0 else math.inf
+        else:
+            derivative = n * _power(a, n - 1)
+        return _result(_power(a, n), f"**{_short(n)}", (self,), (derivative,))
+
+    def __neg__(self) -> Value:
+        return _result(-self.data, "neg", (self,), (-1.0,))
+
+    def __radd__(self, other: Number) -> Value:
+        other = _as_value(other)
+        return NotImplemented if other is None else other + self
+
+    def __rsub__(self, other: Number) -> Value:
+        other = _as_value(other)
+        return NotImplemented if other is None else other - self
+
+    def __rmul__(self, other: Number) -> Value:
+        other = _as_value(other)
+        return NotImplemented if other is None else other * self
+
+    def __rtruediv__(self, other: Number) -> Value:
+        other = _as_value(other)
+        return NotImplemented if other is None else other / self
+
+    def __rpow__(self, other: Number) -> Value:
+        other = _as_value(other)
+        return NotImplemented if other is None else other**self
+
+    # ---------------------------------------------------------------- functions of one value
+
+    def exp(self) -> Value:
+        x = self.data
+        e = _exp(x)
+        return _result(e, "exp", (self,), (e,))  # d/dx e^x = e^x
+
+    def log(self) -> Value:
+        x = self.data
+        if not x > 0:
+            raise ValueError(f"log is defined for x > 0, got {x!r}")
+        return _result(math.log(x), "log", (self,), (1.0 / x,))
+
+    def sqrt(self) -> Value:
+        """Square root; at 0 the local derivative is ``inf``."""
+        x = self.data
+        if not x >= 0:
+            raise ValueError(f"sqrt is defined for x >= 0, got {x!r}")
+        r = math.sqrt(x)
+        return _result(r, "sqrt", (self,), (0.5 / r if r else math.inf,))
+
+    def abs(self) -> Value:
+        """|x|; the derivative at 0 is taken as 0, as in PyTorch."""
+        x = self.data
+        return _result(abs(x), "abs", (self,), (_sign(x),))
+
+    def tanh(self) -> Value:
+        t = math.tanh(self.data)
+        return _result(t, "tanh", (self,), (1.0 - t * t,))
+
+    def sigmoid(self) -> Value:
+        """σ(x) = 1 / (1 + e^-x), computed without overflow for any x."""
+        s = _sigmoid(self.data)
+        return _result(s, "sigmoid", (self,), (s * (1.0 - s),))
+
+    def relu(self) -> Value:
+        """max(0, x); the derivative at 0 is taken as 0, as in PyTorch."""
+        x = self.data
+        return _result(x, "relu", (self,), (1.0,)) if x > 0 else _result(0.0, "relu", (self,), (0.0,))
+
+    def leaky_relu(self, alpha: float = 0.01) -> Value:
+        """x for x > 0, else alpha·x."""
+        x = self.data
+        if x > 0:
+            return _result(x, "leaky_relu", (self,), (1.0,))
+        return _result(alpha * x, "leaky_relu", (self,), (alpha,))
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0, else alpha·(e^x - 1)."""
+        x = self.data
+        if x > 0:
+            return _result(x, "elu", (self,), (1.0,))
+        return _result(alpha * math.expm1(x), "elu", (self,), (alpha * math.exp(x),))
+
+    def softplus(self) -> Value:
+        """ln(1 + e^x), computed without overflow for any x; its derivative is σ(x)."""
+        x = self.data
+        y = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+        return _result(y, "softplus", (self,), (_sigmoid(x),))
+
+    def arctan(self) -> Value:
+        x = self.data
+        return _result(math.atan(x), "arctan", (self,), (1.0 / (1.0 + x * x),))
+
+    def sin(self) -> Value:
+        x = self.data
+        return _result(math.sin(x), "sin", (self,), (math.cos(x),))
+
+    def cos(self) -> Value:
+        x = self.data
+        return _result(math.cos(x), "cos", (self,), (-math.sin(x),))
+
+    def step(self) -> Value:
+        """The labs' Heaviside step: 1 where x >= 0, else 0.
+
+        Its derivative is 0 wherever it exists, and we use 0 at x = 0 too: no gradient
+        flows through a step, which is why the labs train with sigmoid instead.
+        """
+        return _result(1.0 if self.data >= 0 else 0.0, "step", (self,), (0.0,))
+
+    def sign(self) -> Value:
+        """-1, 0 or 1. Its derivative is taken as 0 everywhere (as for :meth:`step`)."""
+        return _result(_sign(self.data), "sign", (self,), (0.0,))
+
+    # ---------------------------------------------------------------- comparisons and conversions
+
+    def __eq__(self, other: object) -> bool:
+        other = _data_of(other)
+        return NotImplemented if other is None else self.data == other
+
+    def __ne__(self, other: object) -> bool:
+        other = _data_of(other)
+        return NotImplemented if other is None else self.data != other
+
+    def __lt__(self, other: Value | Number) -> bool:
+        other = _data_of(other)
+        return NotImplemented if other is None else self.data < other
+
+    def __le__(self, other: Value | Number) -> bool:
+        other = _data_of(other)
+        return NotImplemented if other is None else self.data <= other
+
+    def __gt__(self, other: Value | Number) -> bool:
+        other = _data_of(other)
+        return NotImplemented if other is None else self.data > other
+
+    def __ge__(self, other: Value | Number) -> bool:
+        other = _data_of(other)
+        return NotImplemented if other is None else self.data >= other
+
+    __hash__ = Node.__hash__
+
+    def __float__(self) -> float:
+        return self.data
+
+    def item(self) -> float:
+        """The plain float, as ``torch.Tensor.item``."""
+        return self.data
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label is not None else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+
+    # ---------------------------------------------------------------- hooks for the graph core
+
+    def _seed(self, gradient: Number | None) -> float:
+        if gradient is None:
+            return 1.0
+        if not isinstance(gradient, Real):
+            raise TypeError(f"backward() gradient must be a number, got {type(gradient).__name__}")
+        return float(gradient)
+
+    def _reset_grad(self) -> None:
+        self.grad = 0.0
+
+    def _zero_like(self) -> float:
+        return 0.0
+
+
+_new = object.__new__
+
+
+def _result(data: float, op: str, parents: tuple, local: tuple) -> Value:
+    """A new Value computed by ``op`` from ``parents``, with ``local`` = d result / d parent."""
+    return record(_new(Value), data, op, parents, local, 0.0)
+
+
+def _as_value(x: object) -> Value | None:
+    """An operand as a Value (numbers become constant leaves), or None if it is not one."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Real):
+        return Value(x)
+    return None
+
+
+def _data_of(x: object) -> float | None:
+    if isinstance(x, Value):
+        return x.data
+    return x if isinstance(x, Real) else None
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # x < 0: e^x cannot overflow
+    return e / (1.0 + e)
+
+
+def _sign(x: float) -> float:
+    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp({x!r}) overflows a float: exp is finite only up to x ≈ 709.78") from None
+
+
+def _power(a: float, n: float) -> float:
+    try:
+        return a**n
+    except OverflowError:
+        raise OverflowError(f"{a!r} ** {n!r} overflows a float") from None
+
+
+def _short(n: float) -> str:
+    return str(int(n)) if n.is_integer() else repr(n)
