@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import count
+from operator import attrgetter
 from typing import Any
 
 _grad_enabled = True
@@ -83,8 +84,11 @@ def no_grad() -> Iterator[None]:
         _grad_enabled = previous
 
 
-def record(node: Node, data: Any, op: str, parents: tuple, local: Any, grad: Any = None) -> Node:
-    """Fill a new node's slots; under ``no_grad`` it is stored as a leaf with no history."""
+def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any) -> Node:
+    """Fill a new node's slots; under ``no_grad`` it is stored as a leaf with no history.
+
+    ``grad`` is the node type's starting gradient (0.0 for a Value, None for a Tensor).
+    """
     node.data = data
     node.grad = grad
     node.label = None
@@ -102,60 +106,74 @@ def record(node: Node, data: Any, op: str, parents: tuple, local: Any, grad: Any
 
 
 def topological_order(root: Node) -> list[Node]:
-    """Every node ``root`` depends on (and ``root``), each listed before its parents.
+    """Every node ``root`` depends on (and ``root``), each listed before its parents."""
+    interior, leaves = _reachable(root)
+    return interior + leaves
 
-    Iterative, so graphs of any depth work. Each node reached is stamped with this pass's
-    number and its pass gradient ``_g`` is cleared. Nodes are numbered at creation, so
-    sorting by that number, newest first, puts every node before the nodes it came from.
+
+def _reachable(root: Node) -> tuple[list[Node], list[Node]]:
+    """The nodes ``root`` depends on: computed ones newest first, then the leaves.
+
+    Iterative (breadth first), so graphs of any depth work. Each node reached is stamped with this pass's
+    number and its pass gradient ``_g`` is cleared. Nodes are numbered at creation, so a
+    parent is always older than its children: newest first is an order in which every
+    node's gradient is complete before it is passed on to its parents. Leaves pass nothing
+    on, so they need no ordering.
     """
     mark = _next_pass()
     root._mark = mark
     root._g = 0.0
-    nodes = [root]
-    stack = [root]
-    pop, push, keep = stack.pop, stack.append, nodes.append
-    while stack:
-        for parent in pop().parents:
+    interior, leaves = ([root], []) if root.parents else ([], [root])
+    keep_interior, keep_leaf = interior.append, leaves.append
+    for node in interior:  # breadth first: the list grows while we walk it
+        for parent in node.parents:
             if parent._mark != mark:
                 parent._mark = mark
                 parent._g = 0.0
-                push(parent)
-                keep(parent)
-    nodes.sort(key=_creation_number, reverse=True)
-    return nodes
+                if parent.parents:
+                    keep_interior(parent)
+                else:
+                    keep_leaf(parent)
+    interior.sort(key=_creation_number, reverse=True)
+    return interior, leaves
 
 
-def _creation_number(node: Node) -> int:
-    return node._id
+_creation_number = attrgetter("_id")
 
 
-def backpropagate(root: Node, seed: Any, accumulate: bool) -> list[Node]:
+def backpropagate(root: Node, seed: Any, accumulate: bool) -> None:
     """Reverse mode: push ``seed`` (d root / d root) back to every node ``root`` depends on.
 
     Each node's gradient for this pass is gathered in ``_g``; with ``accumulate`` it is then
     added to ``.grad``. Keeping the pass's gradient apart from ``.grad`` is what makes a
     second ``backward()`` add exactly one more gradient, intermediate nodes included.
-    Returns the nodes in the order they were processed.
     """
-    order = topological_order(root)
+    interior, leaves = _reachable(root)
     root._g = seed
-    for node in order:
+    for node in interior:
         g = node._g
         if accumulate:
             total = node.grad
             node.grad = g if total is None else total + g
-        parents = node.parents
-        if not parents:
-            continue
         local = node._local
-        if type(local) is tuple:  # scalar chain rule: d root/d parent += d node/d parent * g
-            for parent, derivative in zip(parents, local):
-                parent._g += derivative * g
-        else:  # array chain rule: a vector-Jacobian product per parent
-            for parent, contribution in zip(parents, local(g)):
+        if type(local) is not tuple:  # array chain rule: a vector-Jacobian product per parent
+            for parent, contribution in zip(node.parents, local(g)):
                 if contribution is not None:
                     parent._g = parent._g + contribution
-    return order
+        elif len(local) == 2:  # scalar chain rule: d root/d parent += d node/d parent * g
+            a, b = node.parents
+            da, db = local
+            a._g += da * g
+            b._g += db * g
+        elif len(local) == 1:
+            node.parents[0]._g += local[0] * g
+        else:
+            for parent, derivative in zip(node.parents, local):
+                parent._g += derivative * g
+    if accumulate:
+        for leaf in leaves:
+            total = leaf.grad
+            leaf.grad = leaf._g if total is None else total + leaf._g
 
 
 def grad(output: Node, inputs: Iterable[Node]) -> list[Any]:

@@ -1,0 +1,166 @@
+"""Scalar engine against micrograd 0.1.0, side by side in one run.
+
+1. micrograd's own demo step: 100 two-moons points, a 2-16-16-1 ReLU MLP of scalar nodes,
+   SVM max-margin loss + 1e-4 L2, forward + zero-grad + backward + SGD update.
+   Both engines start from the same weights; their losses must agree to 1e-9.
+2. Backward throughput (nodes per second) on a long chain and on a wide tree,
+   and memory per node.
+
+Run: ./dev bench   (or .venv/bin/python benchmarks/bench_scalar.py)
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+from micrograd import engine as mg
+
+from autograd import Value
+
+
+def two_moons(n: int = 100, noise: float = 0.1, seed: int = 0):
+    """The two interleaving half circles of sklearn's make_moons, labels in {-1, 1}."""
+    rng = np.random.default_rng(seed)
+    n_out = n // 2
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n - n_out)
+    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
+                        np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], 1)])
+    X += rng.normal(scale=noise, size=X.shape)
+    y = np.concatenate([-np.ones(n_out), np.ones(n - n_out)])
+    return X.tolist(), y.tolist()
+
+
+def make_mlp(value_type, weights):
+    """A 2-16-16-1 MLP as nested lists [layer][neuron] = (w list, b), micrograd's layout."""
+    return [[([value_type(w) for w in ws], value_type(b)) for ws, b in layer] for layer in weights]
+
+
+def random_weights(sizes=(2, 16, 16, 1), seed=1337):
+    rng = random.Random(seed)
+    return [[([rng.uniform(-1, 1) for _ in range(nin)], 0.0) for _ in range(nout)]
+            for nin, nout in zip(sizes, sizes[1:])]
+
+
+def forward(mlp, x, neuron_sum=None):
+    """micrograd's MLP.__call__; ``neuron_sum`` replaces its chain of "+" by one n-ary node."""
+    for i, layer in enumerate(mlp):
+        last = i == len(mlp) - 1
+        out = []
+        for ws, b in layer:
+            if neuron_sum is None:
+                act = sum((wi * xi for wi, xi in zip(ws, x)), b)  # micrograd's Neuron.__call__
+            else:
+                act = neuron_sum([*(wi * xi for wi, xi in zip(ws, x)), b])
+            out.append(act if last else act.relu())
+        x = out
+    return x[0]
+
+
+def parameters(mlp):
+    return [p for layer in mlp for ws, b in layer for p in [*ws, b]]
+
+
+def step(value_type, mlp, X, y, k, neuron_sum=None):
+    """One step of micrograd's demo.ipynb, written once for either engine."""
+    inputs = [[value_type(v) for v in row] for row in X]
+    scores = [forward(mlp, x, neuron_sum) for x in inputs]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in parameters(mlp))
+    total = data_loss + reg_loss
+    for p in parameters(mlp):
+        p.grad = 0.0
+    total.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in parameters(mlp):
+        p.data -= lr * p.grad
+    return total.data
+
+
+def time_steps(value_type, weights, X, y, steps, neuron_sum=None):
+    mlp = make_mlp(value_type, weights)
+    losses, times = [], []
+    for k in range(steps):
+        gc.collect()
+        t0 = time.perf_counter()
+        losses.append(step(value_type, mlp, X, y, k, neuron_sum))
+        times.append(time.perf_counter() - t0)
+    return min(times), losses
+
+
+def chain(value_type, n):
+    x = value_type(0.5)
+    y = x
+    for _ in range(n):
+        y = y * 0.9999999
+    return x, y
+
+
+def tree(value_type, leaves):
+    level = [value_type(1e-3 * i) for i in range(leaves)]
+    while len(level) > 1:
+        level = [a * b if i % 4 else a + b for i, (a, b) in enumerate(zip(level[::2], level[1::2]))]
+    return level[0]
+
+
+def time_backward(root):
+    gc.collect()
+    t0 = time.perf_counter()
+    root.backward()
+    return time.perf_counter() - t0
+
+
+def bytes_per_node(value_type, n=100_000):
+    gc.collect()
+    tracemalloc.start()
+    kept = chain(value_type, n)
+    size, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del kept
+    return size / (2 * n)  # each step makes a constant leaf and a product node
+
+
+def main(steps: int = 7) -> None:
+    X, y = two_moons()
+    weights = random_weights()
+    theirs, their_losses = time_steps(mg.Value, weights, X, y, steps)
+    print(f"micrograd demo step (100 moons, 2-16-16-1, SVM + L2), best of {steps}:")
+    print(f"  {'':44}{'s/step':>8}{'speed-up':>10}{'losses agree to':>17}")
+    print(f"  {'micrograd 0.1.0':44}{theirs:8.4f}")
+    for name, neuron_sum in [("ours, same graph (chained +, as micrograd)", None),
+                             ("ours, one n-ary + per neuron (Value.sum)", Value.sum)]:
+        ours, our_losses = time_steps(Value, weights, X, y, steps, neuron_sum)
+        same = max(abs(a - b) for a, b in zip(our_losses, their_losses))
+        print(f"  {name:44}{ours:8.4f}{theirs / ours:9.1f}x{same:17.1e}"
+              f"   goal >= 5x and 1e-9: {'met' if theirs / ours >= 5 and same <= 1e-9 else 'NOT met'}")
+
+    print("backward throughput (nodes per second):")
+    sys.setrecursionlimit(10_000)
+    n = 1_000_000
+    _, root = chain(Value, n)
+    ours_chain = 2 * n / time_backward(root)
+    del root
+    leaves = 2**19
+    ours_tree = (2 * leaves) / time_backward(tree(Value, leaves))
+    their_tree = (2 * leaves) / time_backward(tree(mg.Value, leaves))
+    _, root = chain(mg.Value, 4000)
+    try:
+        their_chain = f"{2 * 4000 / time_backward(root):,.0f} (4,000-long: deeper recurses too far)"
+    except RecursionError:
+        their_chain = "RecursionError"
+    print(f"  chain of {2 * n:,} nodes:  ours {ours_chain:,.0f}   micrograd {their_chain}")
+    print(f"  tree of {2 * leaves:,} nodes:  ours {ours_tree:,.0f}   micrograd {their_tree:,.0f}"
+          f"   ({ours_tree / their_tree:.1f}x)")
+    worst = min(ours_chain, ours_tree)
+    print(f"  goal >= 1,000,000 nodes/s: {'met' if worst >= 1e6 else 'NOT met'} ({worst:,.0f})")
+    print(f"memory per node: ours {bytes_per_node(Value):.0f} B   "
+          f"micrograd {bytes_per_node(mg.Value):.0f} B")
+
+
+if __name__ == "__main__":
+    main()
