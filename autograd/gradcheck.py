@@ -16,6 +16,8 @@ from numbers import Real
 
 from .graph import Node, grad, no_grad
 
+_RED = "#b00"
+
 
 class GradcheckError(AssertionError):
     """Raised by ``gradcheck(..., raise_on_fail=True)``; its message names the failing inputs."""
@@ -102,16 +104,20 @@ class GradcheckReport:
     def _repr_html_(self) -> str:
         header, body = self._table()
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        def cell(text: str, bad: bool) -> str:
+            return f'<td style="color:{_RED if bad else "inherit"}">{html.escape(text)}</td>'
+
         rows = "".join(
-            "<tr>" + "".join(
-                f'<td style="color:{"#b00" if row.verdict != "ok" and i == len(r) - 1 else "inherit"}">'
-                f"{html.escape(c)}</td>" for i, c in enumerate(r)) + "</tr>"
+            "<tr>" + "".join(cell(c, row.verdict != "ok" and i == len(r) - 1)
+                             for i, c in enumerate(r)) + "</tr>"
             for row, r in zip(self.rows, body))
         return (f"<p>{html.escape(self.summary())}</p>"
                 f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
-def numerical_grad(f: Callable[..., Node], inputs: Sequence[Node], eps: float = 1e-6) -> list[float]:
+def numerical_grad(
+    f: Callable[..., Node], inputs: Sequence[Node], eps: float = 1e-6
+) -> list[float]:
     """Central differences (f(x+eps) - f(x-eps)) / 2eps of ``f(*inputs)`` for each input.
 
     Each input is nudged in place and restored afterwards, even if ``f`` raises.

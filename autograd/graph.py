@@ -114,11 +114,11 @@ def topological_order(root: Node) -> list[Node]:
 def _reachable(root: Node) -> tuple[list[Node], list[Node]]:
     """The nodes ``root`` depends on: computed ones newest first, then the leaves.
 
-    Iterative (breadth first), so graphs of any depth work. Each node reached is stamped with this pass's
-    number and its pass gradient ``_g`` is cleared. Nodes are numbered at creation, so a
-    parent is always older than its children: newest first is an order in which every
-    node's gradient is complete before it is passed on to its parents. Leaves pass nothing
-    on, so they need no ordering.
+    Iterative (breadth first), so graphs of any depth work. Each node reached is stamped
+    with this pass's number and its pass gradient ``_g`` is cleared. Nodes are numbered at
+    creation, so a parent is always older than its children: newest first is an order in
+    which every node's gradient is complete before it is passed on to its parents. Leaves
+    pass nothing on, so they need no ordering.
     """
     mark = _next_pass()
     root._mark = mark
@@ -177,7 +177,7 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> None:
 
 
 def grad(output: Node, inputs: Iterable[Node]) -> list[Any]:
-    """Gradients of ``output`` with respect to each of ``inputs``, leaving every ``.grad`` as it was.
+    """Gradients of ``output`` with respect to each of ``inputs``; every ``.grad`` is left as is.
 
     An input that ``output`` does not depend on gets a zero gradient.
     """

@@ -9,13 +9,13 @@ chain rule, and nothing else is needed to train a network.
 from __future__ import annotations
 
 import math
-from numbers import Real
 from collections.abc import Iterable
+from numbers import Real
 from typing import Union
 
 from .graph import Node, record
 
-Number = Union[int, float, Real]
+Number = Union[int, float, Real]  # noqa: UP007 - a runtime alias, kept for 3.10
 
 
 class Value(Node):
@@ -160,7 +160,9 @@ class Value(Node):
     def relu(self) -> Value:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch."""
         x = self.data
-        return _result(x, "relu", (self,), (1.0,)) if x > 0 else _result(0.0, "relu", (self,), (0.0,))
+        if x > 0:
+            return _result(x, "relu", (self,), (1.0,))
+        return _result(0.0, "relu", (self,), (0.0,))
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0, else alpha·x."""
@@ -306,7 +308,8 @@ def _exp(x: float) -> float:
     try:
         return math.exp(x)
     except OverflowError:
-        raise OverflowError(f"exp({x!r}) overflows a float: exp is finite only up to x ≈ 709.78") from None
+        raise OverflowError(
+            f"exp({x!r}) overflows a float: exp is finite only up to x ≈ 709.78") from None
 
 
 def _power(a: float, n: float) -> float:
