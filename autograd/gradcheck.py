@@ -84,10 +84,14 @@ class GradcheckReport:
         return header, body
 
     def summary(self) -> str:
-        n_failed = len(self.failed)
-        state = "passed" if n_failed == 0 else f"FAILED for {n_failed} of {len(self.rows)}"
-        return (f"gradcheck {state} (central differences, eps={self.eps:g}; "
-                f"ok when |autograd - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|)")
+        n, n_ok = len(self.rows), sum(r.analytic_ok for r in self.rows)
+        agree = [f"autograd agrees with finite differences on {n_ok} of {n}"]
+        hand = [r.by_hand_ok for r in self.rows if r.by_hand_ok is not None]
+        if hand:
+            agree.append(f"by hand on {sum(hand)} of {len(hand)}")
+        return (f"gradcheck {'passed' if self else 'FAILED'}: {', '.join(agree)} "
+                f"(central differences, eps={self.eps:g}; "
+                f"agree: |g - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|)")
 
     def __str__(self) -> str:
         header, body = self._table()

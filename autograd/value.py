@@ -74,7 +74,7 @@ class Value(Node):
             if a <= 0:
                 raise ValueError(f"{a!r} ** Value: a Value exponent needs a positive base")
             r = _power(a, b)
-            return _result(r, "**", (self, exponent), (b * _power(a, b - 1), r * math.log(a)))
+            return _result(r, "**", (self, exponent), (b * r / a, r * math.log(a)))
         if not isinstance(exponent, Real):
             return NotImplemented
         a, n = self.data, float(exponent)
@@ -82,11 +82,12 @@ class Value(Node):
             raise ValueError(f"{a!r} ** {n!r}: a negative base to a non-integer power is not real")
         if a == 0 and n < 0:
             raise ZeroDivisionError(f"0.0 ** {n!r}: zero to a negative power")
-        if a == 0 and n < 1:  # d/da a**n at a = 0: 0 for n = 0, infinite for 0 < n < 1
-            derivative = 0.0 if n == 0 else math.inf
+        r = _power(a, n)
+        if a == 0:  # d/da a**n at a = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1
+            derivative = 0.0 if n == 0 or n > 1 else 1.0 if n == 1 else math.inf
         else:
-            derivative = n * _power(a, n - 1)
-        return _result(_power(a, n), f"**{_short(n)}", (self,), (derivative,))
+            derivative = n * r / a  # n a^(n-1)
+        return _result(r, f"**{_short(n)}", (self,), (derivative,))
 
     @staticmethod
     def sum(terms: Iterable[Value | Number]) -> Value:
