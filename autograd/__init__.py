@@ -1,6 +1,7 @@
 """Reverse-mode automatic differentiation you can read, draw and check.
 
 - :class:`Value`: a scalar node; every operation is recorded into a graph.
+- :class:`Tensor`: an array node on numpy, recorded into the same kind of graph.
 - ``backward()`` fills ``.grad`` by the chain rule; :func:`grad` returns gradients
   without touching ``.grad``; :func:`no_grad` turns recording off.
 - :func:`gradcheck` and :func:`numerical_grad` check gradients by central differences.
@@ -8,6 +9,7 @@
 
 from .gradcheck import GradcheckError, GradcheckReport, GradRow, gradcheck, numerical_grad
 from .graph import Node, grad, is_grad_enabled, no_grad, topological_order, zero_grad
+from .tensor import Tensor, concatenate, stack
 from .value import Value
 
 __all__ = [
@@ -15,12 +17,15 @@ __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "Node",
+    "Tensor",
     "Value",
+    "concatenate",
     "grad",
     "gradcheck",
     "is_grad_enabled",
     "no_grad",
     "numerical_grad",
+    "stack",
     "topological_order",
     "zero_grad",
 ]

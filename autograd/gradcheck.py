@@ -1,5 +1,7 @@
 """Gradient checking: reverse mode against central finite differences (and against your own).
 
+Works the same for Value and Tensor inputs: each checked number is one row of the report.
+
 ``gradcheck`` runs ``f``, backpropagates, nudges each input by ±eps to estimate the same
 gradient numerically, and returns a report: a table that says, input by input, whether the
 analytic gradient (and, if you give one, the gradient you derived by hand) agrees with the
@@ -10,9 +12,13 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Real
+from typing import Any
+
+import numpy as np
 
 from .graph import Node, grad, no_grad
 
@@ -50,9 +56,11 @@ class GradRow:
 class GradcheckReport:
     """The result of :func:`gradcheck`: truthy only when every row passes."""
 
-    def __init__(self, rows: list[GradRow], eps: float, atol: float, rtol: float) -> None:
+    def __init__(self, rows: list[GradRow], eps: float, atol: float, rtol: float,
+                 upcast: Sequence[str] = ()) -> None:
         self.rows = rows
         self.eps, self.atol, self.rtol = eps, atol, rtol
+        self.upcast = list(upcast)  # dtypes of inputs that were checked in float64
 
     def __bool__(self) -> bool:
         return all(row.passed for row in self.rows)
@@ -89,9 +97,11 @@ class GradcheckReport:
         hand = [r.by_hand_ok for r in self.rows if r.by_hand_ok is not None]
         if hand:
             agree.append(f"by hand on {sum(hand)} of {len(hand)}")
+        upcast = f"; {'/'.join(sorted(set(self.upcast)))} inputs checked in float64" \
+            if self.upcast else ""
         return (f"gradcheck {'passed' if self else 'FAILED'}: {', '.join(agree)} "
                 f"(central differences, eps={self.eps:g}; "
-                f"agree: |g - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|)")
+                f"agree: |g - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|{upcast})")
 
     def __str__(self) -> str:
         header, body = self._table()
@@ -121,25 +131,20 @@ class GradcheckReport:
 
 def numerical_grad(
     f: Callable[..., Node], inputs: Sequence[Node], eps: float = 1e-6
-) -> list[float]:
+) -> list[Any]:
     """Central differences (f(x+eps) - f(x-eps)) / 2eps of ``f(*inputs)`` for each input.
 
-    Each input is nudged in place and restored afterwards, even if ``f`` raises.
+    A float for each Value input, an array of its shape for each Tensor input. Each input
+    is nudged in place and restored afterwards, even if ``f`` raises.
     """
     inputs = _check_inputs(inputs)
-    result = []
-    with no_grad():
-        for x in inputs:
-            original = x.data
-            up, down = original + eps, original - eps
-            try:
-                x.data = up
-                f_up = _scalar_output(f(*inputs))
-                x.data = down
-                f_down = _scalar_output(f(*inputs))
-            finally:
-                x.data = original
-            result.append((f_up - f_down) / (up - down))
+    result: list[Any] = [np.zeros(x.data.shape) if _is_array(x) else 0.0 for x in inputs]
+    for i, index, _ in _coordinates(inputs, [""] * len(inputs), None, None):
+        d = _central_difference(f, inputs, inputs[i], index, eps)
+        if index is None:
+            result[i] = d
+        else:
+            result[i][index] = d
     return result
 
 
@@ -150,36 +155,103 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     *,
-    by_hand: Sequence[float | None] | Mapping[str, float] | None = None,
+    n: int | None = None,
+    seed: int = 0,
+    by_hand: Sequence[Any] | Mapping[str, Any] | None = None,
     raise_on_fail: bool = False,
 ) -> GradcheckReport:
     """Compare the backpropagated gradient of ``f(*inputs)`` with central differences.
 
-    ``by_hand`` adds gradients you derived yourself (by position, or by input name), shown
-    beside the other two and checked the same way. The inputs' ``.grad`` are not changed.
+    ``f`` returns a scalar Value, or a Tensor with one element. Every element of a Tensor
+    input is checked, or ``n`` of them drawn at random (``seed``) for big tensors. float32
+    and float16 inputs are checked in float64: at their precision a difference over
+    eps = 1e-6 would be mostly rounding error. ``by_hand`` adds gradients you derived yourself
+    (by position, or by input name; an array for a Tensor input), shown beside the other two
+    and checked the same way. The inputs' ``.data`` and ``.grad`` are left as they were.
     """
     inputs = _check_inputs(inputs)
     names = [x.label if x.label else f"inputs[{i}]" for i, x in enumerate(inputs)]
-    hand = _hand_values(by_hand, names)
-    output = f(*inputs)
-    _scalar_output(output)
-    analytic = grad(output, inputs)
-    numeric = numerical_grad(f, inputs, eps)
+    for name, x in zip(names, inputs):
+        if not x.requires_grad:
+            raise ValueError(f"gradcheck: input {name} does not require grad "
+                             "(create it with requires_grad=True)")
+    hand = _hand_values(by_hand, names, inputs)
+    rng = np.random.default_rng(seed)
+    with _in_float64(inputs) as upcast:
+        output = f(*inputs)
+        _scalar_output(output)
+        analytic = grad(output, inputs)
+        rows = []
+        for i, index, name in _coordinates(inputs, names, n, rng):
+            a = float(analytic[i] if index is None else analytic[i][index])
+            h = hand[i] if hand[i] is None or index is None else float(hand[i][index])
+            num = _central_difference(f, inputs, inputs[i], index, eps)
+            error = abs(a - num)
+            scale = max(abs(a), abs(num))
 
-    def agrees(value: float) -> bool:
-        return abs(value - n) <= atol + rtol * abs(n)
+            def agrees(value: float, num: float = num) -> bool:
+                return abs(value - num) <= atol + rtol * abs(num)
 
-    rows = []
-    for name, a, n, h in zip(names, analytic, numeric, hand):
-        error = abs(a - n)
-        scale = max(abs(a), abs(n))
-        rows.append(GradRow(name, a, n, h, error, error / scale if scale else 0.0,
-                            agrees(a), None if h is None else agrees(h)))
-    report = GradcheckReport(rows, eps, atol, rtol)
+            rows.append(GradRow(name, a, num, h, error, error / scale if scale else 0.0,
+                                agrees(a), None if h is None else agrees(h)))
+    report = GradcheckReport(rows, eps, atol, rtol, upcast)
     if raise_on_fail and not report:
         raise GradcheckError("gradient check failed for "
                              + ", ".join(r.name for r in report.failed) + "\n" + str(report))
     return report
+
+
+def _is_array(x: Node) -> bool:
+    return isinstance(x.data, np.ndarray)
+
+
+def _coordinates(inputs: list[Node], names: list[str], n: int | None, rng) -> Iterator[tuple]:
+    """(input position, element index or None for a Value, row name) for each checked number."""
+    for i, (x, name) in enumerate(zip(inputs, names)):
+        if not _is_array(x):
+            yield i, None, name
+            continue
+        size = x.data.size
+        flat = range(size) if n is None or n >= size else sorted(rng.choice(size, n, replace=False))
+        for k in flat:
+            index = np.unravel_index(k, x.data.shape)
+            yield i, index, f"{name}[{', '.join(str(int(j)) for j in index)}]" if index else name
+
+
+def _central_difference(f, inputs: list[Node], x: Node, index: tuple | None, eps: float) -> float:
+    """(f(x+eps) - f(x-eps)) / (the step actually taken), nudging one number of one input."""
+    original = x.data if index is None else x.data[index].item()
+
+    def put(value: float) -> None:
+        if index is None:
+            x.data = value
+        else:
+            x.data[index] = value
+
+    up, down = original + eps, original - eps
+    try:
+        with no_grad():
+            put(up)
+            f_up = _scalar_output(f(*inputs))
+            put(down)
+            f_down = _scalar_output(f(*inputs))
+    finally:
+        put(original)
+    return (f_up - f_down) / (up - down)
+
+
+@contextmanager
+def _in_float64(inputs: list[Node]) -> Iterator[list[str]]:
+    """Give low-precision array inputs float64 copies of their data for a while."""
+    saved = [(x, x.data) for x in inputs if _is_array(x) and x.data.dtype.itemsize < 8
+             and x.data.dtype.kind == "f"]
+    try:
+        for x, data in saved:
+            x.data = data.astype(np.float64)
+        yield [str(data.dtype) for _, data in saved]
+    finally:
+        for x, data in saved:
+            x.data = data
 
 
 def _check_inputs(inputs: Sequence[Node] | Node) -> list[Node]:
@@ -196,10 +268,15 @@ def _scalar_output(output: object) -> float:
     if not isinstance(output, Node):
         raise TypeError(f"f must return a scalar Value built from its inputs, "
                         f"got {type(output).__name__}")
+    if _is_array(output):
+        if output.data.size != 1:
+            raise TypeError(f"f must return a scalar: got a Tensor of shape {output.data.shape} "
+                            "(reduce it with .sum() or .mean())")
+        return float(output.data.item())
     return float(output.data)
 
 
-def _hand_values(by_hand, names: list[str]) -> list[float | None]:
+def _hand_values(by_hand, names: list[str], inputs: list[Node]) -> list[Any]:
     if by_hand is None:
         return [None] * len(names)
     if isinstance(by_hand, Mapping):
@@ -211,10 +288,21 @@ def _hand_values(by_hand, names: list[str]) -> list[float | None]:
         values = list(by_hand)
         if len(values) != len(names):
             raise ValueError(f"by_hand has {len(values)} gradients for {len(names)} inputs")
-    for name, v in zip(names, values):
-        if v is not None and not isinstance(v, Real):
+    checked: list[Any] = []
+    for name, v, x in zip(names, values, inputs):
+        if v is None:
+            checked.append(None)
+        elif _is_array(x):
+            array = np.asarray(v, dtype=np.float64)
+            if array.shape != x.data.shape:
+                raise ValueError(f"by_hand gradient for {name} has shape {array.shape}, "
+                                 f"the input has shape {x.data.shape}")
+            checked.append(array)
+        elif isinstance(v, Real):
+            checked.append(float(v))
+        else:
             raise TypeError(f"by_hand gradient for {name} must be a number, got {type(v).__name__}")
-    return [None if v is None else float(v) for v in values]
+    return checked
 
 
 def _fmt(x: float) -> str:

@@ -5,12 +5,12 @@ A node is anything with the attributes the engine and the renderer read:
 and ``parents`` (the nodes it was computed from, in argument order).
 
 How the chain rule reaches the parents is the one thing node types differ in, and it is
-kept in ``_local``:
+kept in ``_local``, one entry per parent:
 
-- a tuple of numbers, one per parent: the local derivatives ``d node / d parent``
+- a tuple of numbers: the local derivatives ``d node / d parent``
   (scalar nodes, :class:`autograd.Value`);
-- a function ``grad -> tuple of parent gradients``: the vector-Jacobian product
-  (array nodes, :class:`autograd.Tensor`).
+- a list of functions ``g -> gradient for that parent``: vector-Jacobian products
+  (array nodes, :class:`autograd.Tensor`), called only for parents with ``requires_grad``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Node:
     label: str | None
     op: str
     parents: tuple[Node, ...]
+    requires_grad: bool  # whether backward() fills this node's .grad
 
     def __hash__(self) -> int:  # identity: subclasses compare by value with ==
         return id(self)
@@ -62,6 +63,10 @@ class Node:
         raise NotImplementedError
 
     def _reset_grad(self) -> None:  # pragma: no cover - every node type overrides
+        raise NotImplementedError
+
+    def _as_grad(self, g: Any) -> Any:  # pragma: no cover - every node type overrides
+        """A pass gradient as this node's gradient type (0.0 means nothing flowed here)."""
         raise NotImplementedError
 
 
@@ -157,9 +162,10 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> None:
             node.grad = g if total is None else total + g
         local = node._local
         if type(local) is not tuple:  # array chain rule: a vector-Jacobian product per parent
-            for parent, contribution in zip(node.parents, local(g)):
-                if contribution is not None:
-                    parent._g = parent._g + contribution
+            for parent, vjp in zip(node.parents, local):
+                if parent.requires_grad:
+                    total = parent._g
+                    parent._g = vjp(g) if total.__class__ is float else total + vjp(g)
         elif len(local) == 2:  # scalar chain rule: d root/d parent += d node/d parent * g
             a, b = node.parents
             da, db = local
@@ -172,8 +178,9 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> None:
                 parent._g += derivative * g
     if accumulate:
         for leaf in leaves:
-            total = leaf.grad
-            leaf.grad = leaf._g if total is None else total + leaf._g
+            if leaf.requires_grad:
+                total = leaf.grad
+                leaf.grad = leaf._g if total is None else total + leaf._g
 
 
 def grad(output: Node, inputs: Iterable[Node]) -> list[Any]:
@@ -189,7 +196,7 @@ def grad(output: Node, inputs: Iterable[Node]) -> list[Any]:
             raise TypeError(f"grad() inputs must be Values or Tensors, got {type(x).__name__}")
     backpropagate(output, output._seed(None), accumulate=False)
     mark = output._mark
-    return [x._zero_like() if x._mark != mark else x._g for x in inputs]
+    return [x._as_grad(x._g if x._mark == mark else 0.0) for x in inputs]
 
 
 def zero_grad(nodes: Iterable[Node]) -> None:

@@ -29,6 +29,7 @@ class Value(Node):
     """
 
     __slots__ = ()
+    requires_grad = True  # every Value takes part in backprop
     __array_ufunc__ = None  # numpy defers to us: ``array * value`` is an error, not an object array
 
     def __init__(self, data: Number, label: str | None = None) -> None:
@@ -260,8 +261,8 @@ class Value(Node):
     def _reset_grad(self) -> None:
         self.grad = 0.0
 
-    def _zero_like(self) -> float:
-        return 0.0
+    def _as_grad(self, g: float) -> float:
+        return g
 
 
 def _result(data: float, op: str, parents: tuple, local: tuple) -> Value:

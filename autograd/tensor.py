@@ -1,0 +1,642 @@
+"""``Tensor``: an array node of the computational graph, on numpy.
+
+Each operation computes its result with numpy and, right beside it, one vector-Jacobian
+product per operand: given ``g`` = d loss / d result (same shape as the result), the
+gradient d loss / d operand (same shape as the operand). The graph core
+(:mod:`autograd.graph`) is the same one that drives :class:`autograd.Value`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Real
+from typing import Any, Union
+
+import numpy as np
+
+from .graph import Node, record
+
+ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
+Axis = Union[int, tuple[int, ...], None]  # noqa: UP007
+
+
+class Tensor(Node):
+    """An array that remembers how it was computed, so gradients can flow back to it.
+
+    ``Tensor(data, requires_grad=False, label=None)``: numpy float arrays keep their dtype
+    (float32 stays float32) and share memory with ``data``, as ``torch.from_numpy`` does;
+    Python numbers and lists become float64. ``.grad`` is None until a backward pass
+    reaches the tensor. Treat ``.grad`` as read-only: it may share memory with others.
+    """
+
+    __slots__ = ("_requires_grad",)
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = False,
+                 label: str | None = None) -> None:
+        array = _to_array(data)
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Tensor label must be a str, got {type(label).__name__}")
+        _check_float_for_grad(array.dtype, requires_grad)
+        record(self, None, array, "", (), ())
+        self._requires_grad = bool(requires_grad)
+        self.label = label
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether backward() fills ``.grad``; an op's result requires grad if an operand does."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self.parents:
+            raise RuntimeError("requires_grad can only be changed on a leaf Tensor "
+                               f"(this one was made by {self.op!r}); use .detach() first")
+        _check_float_for_grad(self.data.dtype, flag)
+        self._requires_grad = bool(flag)
+
+    # ---------------------------------------------------------------- array facts
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d Tensor")
+        return len(self.data)
+
+    def numpy(self) -> np.ndarray:
+        """The data array itself (shared, as ``torch.Tensor.numpy``)."""
+        return self.data
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        return np.asarray(self.data, dtype=dtype)
+
+    __array_ufunc__ = None  # numpy defers to us: ``array + tensor`` builds a graph node
+
+    def item(self) -> float:
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a Tensor with one element, got shape {self.shape}")
+        return self.data.item()
+
+    def detach(self) -> Tensor:
+        """The same data as a new leaf with no history and no gradient."""
+        return Tensor(self.data, label=self.label)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, precision=4, threshold=20, separator=", ",
+                               prefix="Tensor(")
+        extra = "" if self.dtype in (np.float64, np.int64) else f", dtype={self.dtype}"
+        extra += ", requires_grad=True" if self.requires_grad else ""
+        extra += f", label={self.label!r}" if self.label is not None else ""
+        return f"Tensor({body}{extra})"
+
+    # ---------------------------------------------------------------- elementwise arithmetic
+
+    def __add__(self, other: ArrayLike) -> Tensor:
+        if (other := _operand(other, self)) is None:
+            return NotImplemented
+        a, b = self, other
+        return _result(_broadcasting(np.add, "+", a, b), "+", (a, b),
+                       [lambda g: _unbroadcast(g, a.shape),
+                        lambda g: _unbroadcast(g, b.shape)])
+
+    def __sub__(self, other: ArrayLike) -> Tensor:
+        if (other := _operand(other, self)) is None:
+            return NotImplemented
+        a, b = self, other
+        return _result(_broadcasting(np.subtract, "-", a, b), "-", (a, b),
+                       [lambda g: _unbroadcast(g, a.shape),
+                        lambda g: _unbroadcast(-g, b.shape)])
+
+    def __mul__(self, other: ArrayLike) -> Tensor:
+        if (other := _operand(other, self)) is None:
+            return NotImplemented
+        a, b = self.data, other.data
+        return _result(_broadcasting(np.multiply, "*", self, other), "*", (self, other),
+                       [lambda g: _unbroadcast(g * b, a.shape),
+                        lambda g: _unbroadcast(g * a, b.shape)])
+
+    def __truediv__(self, other: ArrayLike) -> Tensor:
+        if (other := _operand(other, self)) is None:
+            return NotImplemented
+        a, b = self.data, other.data
+        if (b == 0).any():
+            raise ZeroDivisionError(f"division by zero: the divisor has {np.sum(b == 0)} "
+                                    f"zero element(s) (shape {b.shape})")
+        q = _broadcasting(np.divide, "/", self, other)
+        return _result(q, "/", (self, other),
+                       [lambda g: _unbroadcast(g / b, a.shape),
+                        lambda g: _unbroadcast(-g * q / b, b.shape)])
+
+    def __pow__(self, exponent: ArrayLike) -> Tensor:
+        a = self.data
+        if isinstance(exponent, Tensor):  # a ** b = exp(b ln a)
+            b = exponent.data
+            if exponent.requires_grad and (a <= 0).any():
+                raise ValueError("Tensor ** Tensor: an exponent that requires grad needs a "
+                                 "positive base (d/db a**b = a**b ln a)")
+            r = _finite(lambda: _broadcasting(np.power, "**", self, exponent), a, "**")
+            return _result(r, "**", (self, exponent),
+                           [lambda g: _unbroadcast(g * b * np.power(a, b - 1), a.shape),
+                            lambda g: _unbroadcast(g * r * np.log(a), b.shape)])
+        if not isinstance(exponent, Real):
+            return NotImplemented
+        n = float(exponent)
+        if not n.is_integer() and (a < 0).any():
+            raise ValueError(f"Tensor ** {n!r}: a negative base to a non-integer power is "
+                             "not real")
+        if n < 0 and (a == 0).any():
+            raise ZeroDivisionError(f"Tensor ** {n!r}: zero to a negative power")
+        r = _finite(lambda: np.power(a, n), a, f"** {n!r}")
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** (n-1): inf, as for Value
+                return g * (n * np.power(a, n - 1))
+
+        return _result(r, f"**{int(n) if n.is_integer() else n!r}", (self,), [vjp])
+
+    def __neg__(self) -> Tensor:
+        return _result(-self.data, "neg", (self,), [lambda g: -g])
+
+    def __radd__(self, other: ArrayLike) -> Tensor:
+        return NotImplemented if (other := _operand(other, self)) is None else other + self
+
+    def __rsub__(self, other: ArrayLike) -> Tensor:
+        return NotImplemented if (other := _operand(other, self)) is None else other - self
+
+    def __rmul__(self, other: ArrayLike) -> Tensor:
+        return NotImplemented if (other := _operand(other, self)) is None else other * self
+
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
+        return NotImplemented if (other := _operand(other, self)) is None else other / self
+
+    def __rpow__(self, other: ArrayLike) -> Tensor:
+        return NotImplemented if (other := _operand(other, self)) is None else other**self
+
+    # ---------------------------------------------------------------- matrix product
+
+    def __matmul__(self, other: ArrayLike) -> Tensor:
+        if (other := _operand(other, self)) is None:
+            return NotImplemented
+        a, b = self.data, other.data
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes "
+                             f"{a.shape} and {b.shape}")
+        try:
+            out = np.matmul(a, b)
+        except ValueError:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align "
+                             f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})") from None
+        if a.ndim == 2 and b.ndim == 2:  # the common case, said plainly: dA = g Bᵀ, dB = Aᵀ g
+            return _result(out, "@", (self, other), [lambda g: g @ b.T, lambda g: a.T @ g])
+        return _result(out, "@", (self, other), [lambda g: _matmul_grads(g, a, b)[0],
+                                                 lambda g: _matmul_grads(g, a, b)[1]])
+
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
+        return NotImplemented if (other := _operand(other, self)) is None else other @ self
+
+    matmul = __matmul__
+
+    # ---------------------------------------------------------------- functions of each element
+
+    def exp(self) -> Tensor:
+        e = _finite(lambda: np.exp(self.data), self.data, "exp")
+        return _result(e, "exp", (self,), [lambda g: g * e])
+
+    def log(self) -> Tensor:
+        x = self.data
+        _check_domain(x > 0, "log", "x > 0", x)
+        return _result(np.log(x), "log", (self,), [lambda g: g / x])
+
+    def sqrt(self) -> Tensor:
+        """Square root; where x = 0 the local derivative is inf."""
+        x = self.data
+        _check_domain(x >= 0, "sqrt", "x >= 0", x)
+        r = np.sqrt(x)
+        with np.errstate(divide="ignore"):
+            return _result(r, "sqrt", (self,), [lambda g: g * (0.5 / r)])
+
+    def abs(self) -> Tensor:
+        """|x|; the derivative at 0 is taken as 0, as in PyTorch."""
+        x = self.data
+        return _result(np.abs(x), "abs", (self,), [lambda g: g * np.sign(x)])
+
+    def tanh(self) -> Tensor:
+        t = np.tanh(self.data)
+        return _result(t, "tanh", (self,), [lambda g: g * (1 - t * t)])
+
+    def sigmoid(self) -> Tensor:
+        """σ(x) = 1 / (1 + e^-x), without overflow for any x."""
+        s = _sigmoid(self.data)
+        return _result(s, "sigmoid", (self,), [lambda g: g * (s * (1 - s))])
+
+    def relu(self) -> Tensor:
+        """max(0, x); the derivative at 0 is taken as 0, as in PyTorch."""
+        x = self.data
+        return _result(np.maximum(x, 0), "relu", (self,), [lambda g: g * (x > 0)])
+
+    def leaky_relu(self, alpha: float = 0.01) -> Tensor:
+        """x for x > 0, else alpha·x."""
+        x = self.data
+        positive = x > 0
+        return _result(np.where(positive, x, alpha * x), "leaky_relu", (self,),
+                       [lambda g: np.where(positive, g, alpha * g)])
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        """x for x > 0, else alpha·(e^x - 1)."""
+        x = self.data
+        positive = x > 0
+        e = np.exp(np.minimum(x, 0))
+        return _result(np.where(positive, x, alpha * (e - 1)), "elu", (self,),
+                       [lambda g: np.where(positive, g, g * (alpha * e))])
+
+    def softplus(self) -> Tensor:
+        """ln(1 + e^x), without overflow for any x; its derivative is σ(x)."""
+        x = self.data
+        y = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+        return _result(y, "softplus", (self,), [lambda g: g * _sigmoid(x)])
+
+    def arctan(self) -> Tensor:
+        x = self.data
+        return _result(np.arctan(x), "arctan", (self,), [lambda g: g / (1 + x * x)])
+
+    def sin(self) -> Tensor:
+        x = self.data
+        return _result(np.sin(x), "sin", (self,), [lambda g: g * np.cos(x)])
+
+    def cos(self) -> Tensor:
+        x = self.data
+        return _result(np.cos(x), "cos", (self,), [lambda g: -g * np.sin(x)])
+
+    def step(self) -> Tensor:
+        """Heaviside: 1 where x >= 0, else 0. Derivative 0 everywhere, as for Value.step."""
+        x = self.data
+        return _result((x >= 0).astype(x.dtype), "step", (self,), [np.zeros_like])
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1. Derivative 0 everywhere, as for Value.sign."""
+        return _result(np.sign(self.data), "sign", (self,), [np.zeros_like])
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
+        """Values limited to [low, high]; the gradient passes where low <= x <= high."""
+        x = self.data
+        inside = np.ones(x.shape, dtype=bool)
+        if low is not None:
+            inside &= x >= low
+        if high is not None:
+            inside &= x <= high
+        return _result(np.clip(x, low, high), "clip", (self,), [lambda g: g * inside])
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """e^x / Σ e^x along ``axis``, shifted by the max so that no exp overflows."""
+        z = self.data - self.data.max(axis=axis, keepdims=True)
+        e = np.exp(z)
+        s = e / e.sum(axis=axis, keepdims=True)
+        return _result(s, "softmax", (self,),
+                       [lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True))])
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """x - log Σ e^x along ``axis``, stable for logits of any magnitude."""
+        z = self.data - self.data.max(axis=axis, keepdims=True)
+        out = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+        return _result(out, "log_softmax", (self,),
+                       [lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True)])
+
+    # ---------------------------------------------------------------- reductions
+
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        shape = self.shape
+        return _result(self.data.sum(axis=axis, keepdims=keepdims), "sum", (self,),
+                       [lambda g: _expand(g, shape, axis, keepdims)])
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        shape = self.shape
+        count = _count(shape, axis)
+        return _result(self.data.mean(axis=axis, keepdims=keepdims), "mean", (self,),
+                       [lambda g: _expand(g / count, shape, axis, keepdims)])
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Largest element along ``axis``; tied maxima share the gradient equally."""
+        return self._extreme(np.max, "max", axis, keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Smallest element along ``axis``; tied minima share the gradient equally."""
+        return self._extreme(np.min, "min", axis, keepdims)
+
+    def _extreme(self, pick, op: str, axis: Axis, keepdims: bool) -> Tensor:
+        x = self.data
+        if x.size == 0:
+            raise ValueError(f"{op}() of an empty Tensor")
+        kept = pick(x, axis=axis, keepdims=True)
+        winners = x == kept
+        share = (winners / winners.sum(axis=axis, keepdims=True)).astype(x.dtype)
+        out = kept if keepdims else pick(x, axis=axis)
+        return _result(out, op, (self,), [lambda g: share * _expand(g, x.shape, axis, keepdims)])
+
+    def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance, built from mean, -, * and sum (so its gradient needs no rule of its own)."""
+        centred = self - self.mean(axis=axis, keepdims=True)
+        n = _count(self.shape, axis)
+        return (centred * centred).sum(axis=axis, keepdims=keepdims) / (n - ddof)
+
+    def std(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        return self.var(axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
+
+    # ---------------------------------------------------------------- shape and indexing
+
+    def reshape(self, *shape: int | tuple[int, ...]) -> Tensor:
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        old = self.shape
+        try:
+            out = self.data.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape a Tensor of shape {old} "
+                             f"({self.size} elements) into {tuple(shape)}") from None
+        return _result(out, "reshape", (self,), [lambda g: g.reshape(old)])
+
+    def flatten(self, start_dim: int = 0) -> Tensor:
+        """Merge the axes from ``start_dim`` on into one (``start_dim=1`` keeps a batch axis)."""
+        start = start_dim % max(self.ndim, 1)
+        return self.reshape(*self.shape[:start], -1)
+
+    def transpose(self, *axes: int) -> Tensor:
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        order = tuple(axes) if axes else tuple(reversed(range(self.ndim)))
+        inverse = tuple(np.argsort(order))
+        return _result(self.data.transpose(order), "transpose", (self,),
+                       [lambda g: g.transpose(inverse)])
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    def __getitem__(self, index: Any) -> Tensor:
+        index = _plain_index(index)
+        x = self.data
+        try:
+            out = x[index]
+        except IndexError as error:
+            raise IndexError(f"index {index!r} into a Tensor of shape {x.shape}: {error}") from None
+        advanced = _is_advanced(index)
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            full = np.zeros_like(x, dtype=g.dtype)
+            if advanced:  # an index may repeat: add every copy of the gradient
+                np.add.at(full, index, g)
+            else:
+                full[index] = g
+            return full
+
+        return _result(out, "index", (self,), [vjp])
+
+    # ---------------------------------------------------------------- comparisons (no graph)
+
+    def __lt__(self, other: ArrayLike) -> np.ndarray:
+        return self.data < _data(other)
+
+    def __le__(self, other: ArrayLike) -> np.ndarray:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: ArrayLike) -> np.ndarray:
+        return self.data > _data(other)
+
+    def __ge__(self, other: ArrayLike) -> np.ndarray:
+        return self.data >= _data(other)
+
+    def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        return self.data == _data(other)
+
+    def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
+        return self.data != _data(other)
+
+    __hash__ = Node.__hash__
+
+    # ---------------------------------------------------------------- hooks for the graph core
+
+    def _seed(self, gradient: ArrayLike | None) -> np.ndarray:
+        if not self.requires_grad:
+            raise RuntimeError("backward() on a Tensor that does not require grad: create the "
+                               "inputs you want gradients for with requires_grad=True")
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() on a Tensor of shape {self.shape} needs a gradient of that "
+                    "shape: reduce it to a scalar first (loss.sum() or loss.mean()) or call "
+                    f"t.backward(np.ones({self.shape})) for the gradient of its sum")
+            return np.ones_like(self.data)
+        seed = np.asarray(_data(gradient), dtype=self.dtype)
+        if seed.shape != self.shape:
+            raise ValueError(f"backward(gradient): the gradient has shape {seed.shape}, "
+                             f"the Tensor has shape {self.shape}")
+        return seed
+
+    def _reset_grad(self) -> None:
+        self.grad = None
+
+    def _as_grad(self, g: Any) -> np.ndarray:
+        return np.zeros_like(self.data) if g.__class__ is float else g
+
+
+# ---------------------------------------------------------------- functions of several tensors
+
+
+def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis (as ``np.concatenate``)."""
+    parts = _operands(tensors, "concatenate")
+    try:
+        out = np.concatenate([t.data for t in parts], axis=axis)
+    except ValueError as error:
+        raise ValueError(f"concatenate: shapes {[t.shape for t in parts]} along axis {axis}: "
+                         f"{error}") from None
+    ends = np.cumsum([t.shape[axis] for t in parts])
+    starts = ends - [t.shape[axis] for t in parts]
+    return _result(out, "concatenate", tuple(parts),
+                   [_slice_along(axis, int(s), int(e)) for s, e in zip(starts, ends)])
+
+
+def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Join tensors of one shape along a new axis (as ``np.stack``)."""
+    parts = _operands(tensors, "stack")
+    try:
+        out = np.stack([t.data for t in parts], axis=axis)
+    except ValueError:
+        raise ValueError(f"stack: needs tensors of one shape, got {[t.shape for t in parts]}"
+                         ) from None
+    return _result(out, "stack", tuple(parts),
+                   [lambda g, i=i: np.take(g, i, axis=axis) for i in range(len(parts))])
+
+
+# ---------------------------------------------------------------- helpers
+
+_new = object.__new__
+
+
+def _result(data: Any, op: str, parents: tuple, vjps: list) -> Tensor:
+    """A new Tensor computed by ``op``; it joins the graph only if an operand requires grad."""
+    needs = any(p.requires_grad for p in parents)
+    data = np.asarray(data)  # numpy reductions and indexing may give a scalar, not an array
+    out = record(_new(Tensor), None, data, op, parents if needs else (), vjps if needs else ())
+    out._requires_grad = bool(out.parents)
+    return out
+
+
+def _to_array(data: Any) -> np.ndarray:
+    if isinstance(data, Node):
+        raise TypeError(f"Tensor() takes array data, got a {type(data).__name__}; "
+                        "use .detach() or .data")
+    if isinstance(data, np.ndarray | np.generic):
+        array = np.asarray(data)
+    else:
+        try:
+            array = np.array(data, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"Tensor() takes numbers, lists of numbers or numpy arrays, got "
+                            f"{type(data).__name__}: {error}") from None
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"Tensor data must be a real numeric array, got dtype {array.dtype}")
+    return array
+
+
+def _check_float_for_grad(dtype: np.dtype, requires_grad: bool) -> None:
+    if requires_grad and dtype.kind != "f":
+        raise TypeError(f"requires_grad needs floating-point data, got dtype {dtype}: "
+                        "gradients of integers are not defined (convert with .astype(float))")
+
+
+def _operand(x: Any, like: Tensor) -> Tensor | None:
+    """The other operand as a constant Tensor, or None if it cannot be one.
+
+    Numbers, lists and integer arrays take ``like``'s float dtype, so float32 stays float32;
+    a float array keeps its own dtype (and numpy's promotion rules apply).
+    """
+    if isinstance(x, Tensor):
+        return x
+    float_dtype = like.dtype if like.dtype.kind == "f" else np.float64
+    if isinstance(x, Real):
+        return Tensor(np.asarray(x, dtype=float_dtype))
+    if isinstance(x, list | tuple):
+        return Tensor(_to_array(x).astype(float_dtype, copy=False))
+    if isinstance(x, np.ndarray):
+        return Tensor(x.astype(float_dtype) if x.dtype.kind in "iub" else x)
+    return None
+
+
+def _operands(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
+    parts = list(tensors)
+    if not parts:
+        raise ValueError(f"{op} needs at least one Tensor")
+    for i, t in enumerate(parts):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: element {i} is a {type(t).__name__}, not a Tensor")
+    return parts
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Node) else x
+
+
+def _broadcasting(ufunc, op: str, a: Tensor, b: Tensor) -> np.ndarray:
+    try:
+        return ufunc(a.data, b.data)
+    except ValueError:
+        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together"
+                         ) from None
+
+
+def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``."""
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
+    return g.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def _expand(g: np.ndarray, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> np.ndarray:
+    """Undo a reduction: give every reduced element the gradient of its result."""
+    if not keepdims and axis is not None:
+        axes = (axis,) if isinstance(axis, int) else axis
+        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    return np.broadcast_to(g, shape).copy()
+
+
+def _matmul_grads(g: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
+    """d(a @ b) for any ranks: a 1-D ``a`` acts as a row (1, n), a 1-D ``b`` as a column (n, 1);
+    batch axes broadcast, so their gradients are summed back to each operand's shape."""
+    a2 = a[np.newaxis, :] if a.ndim == 1 else a
+    b2 = b[:, np.newaxis] if b.ndim == 1 else b
+    g2 = np.expand_dims(g, -2) if a.ndim == 1 else g
+    g2 = np.expand_dims(g2, -1) if b.ndim == 1 else g2
+    ga = g2 @ np.swapaxes(b2, -1, -2)
+    gb = np.swapaxes(a2, -1, -2) @ g2
+    ga = np.squeeze(ga, -2) if a.ndim == 1 else ga
+    gb = np.squeeze(gb, -1) if b.ndim == 1 else gb
+    return _unbroadcast(ga, a.shape), _unbroadcast(gb, b.shape)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(x))  # never overflows
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _finite(compute, x: np.ndarray, op: str) -> np.ndarray:
+    """``compute()``, refusing to turn finite inputs into inf (an overflow) silently."""
+    with np.errstate(over="ignore"):
+        result = compute()
+    if not np.isfinite(result).all():
+        overflowed = np.isinf(result) & np.isfinite(x)
+        if overflowed.any():
+            raise OverflowError(
+                f"{op} overflows {result.dtype} for {int(overflowed.sum())} element(s), "
+                f"for example at x = {x[overflowed].flat[0]!r}")
+    return result
+
+
+def _count(shape: tuple[int, ...], axis: Axis) -> int:
+    """How many elements a reduction over ``axis`` combines into each result."""
+    if axis is None:
+        return int(np.prod(shape))
+    axes = (axis,) if isinstance(axis, int) else axis
+    return int(np.prod([shape[a] for a in axes]))
+
+
+def _check_domain(ok: np.ndarray, op: str, domain: str, x: np.ndarray) -> None:
+    if not ok.all():
+        bad = x[~ok]
+        raise ValueError(f"{op} is defined for {domain}: {bad.size} element(s) are not "
+                         f"(for example {bad.flat[0]!r})")
+
+
+def _plain_index(index: Any) -> Any:
+    if isinstance(index, tuple):
+        return tuple(_data(i) for i in index)
+    return _data(index)
+
+
+def _is_advanced(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, np.ndarray | list) for i in parts)
+
+
+def _slice_along(axis: int, start: int, end: int):
+    def vjp(g: np.ndarray) -> np.ndarray:
+        where = [slice(None)] * g.ndim
+        where[axis] = slice(start, end)
+        return g[tuple(where)]
+    return vjp
