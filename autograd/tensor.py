@@ -145,6 +145,9 @@ class Tensor(Node):
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         a = self.data
+        if not isinstance(exponent, Real | Tensor) and (  # an array or a list: a constant
+                exponent := _operand(exponent, self)) is None:
+            return NotImplemented
         if isinstance(exponent, Tensor):  # a ** b = exp(b ln a)
             b = exponent.data
             if exponent.requires_grad and (a <= 0).any():
@@ -581,8 +584,8 @@ def _matmul_grads(g: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
     batch axes broadcast, so their gradients are summed back to each operand's shape."""
     a2 = a[np.newaxis, :] if a.ndim == 1 else a
     b2 = b[:, np.newaxis] if b.ndim == 1 else b
-    g2 = np.expand_dims(g, -2) if a.ndim == 1 else g
-    g2 = np.expand_dims(g2, -1) if b.ndim == 1 else g2
+    g2 = np.expand_dims(g, -1) if b.ndim == 1 else g  # column axis first: g may be 0-d
+    g2 = np.expand_dims(g2, -2) if a.ndim == 1 else g2
     ga = g2 @ np.swapaxes(b2, -1, -2)
     gb = np.swapaxes(a2, -1, -2) @ g2
     ga = np.squeeze(ga, -2) if a.ndim == 1 else ga
