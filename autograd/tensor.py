@@ -8,6 +8,7 @@ gradient d loss / d operand (same shape as the operand). The graph core
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from numbers import Real
 from typing import Any, Union
@@ -329,9 +330,9 @@ class Tensor(Node):
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         shape = self.shape
-        count = _count(shape, axis)
-        return _result(self.data.mean(axis=axis, keepdims=keepdims), "mean", (self,),
-                       [lambda g: _expand(g / count, shape, axis, keepdims)])
+        scale = 1 / _count(shape, axis)
+        return _result(self.data.sum(axis=axis, keepdims=keepdims) * scale, "mean", (self,),
+                       [lambda g: _expand(g * scale, shape, axis, keepdims)])
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Largest element along ``axis``; tied maxima share the gradient equally."""
@@ -614,9 +615,9 @@ def _finite(compute, x: np.ndarray, op: str) -> np.ndarray:
 def _count(shape: tuple[int, ...], axis: Axis) -> int:
     """How many elements a reduction over ``axis`` combines into each result."""
     if axis is None:
-        return int(np.prod(shape))
+        return math.prod(shape)
     axes = (axis,) if isinstance(axis, int) else axis
-    return int(np.prod([shape[a] for a in axes]))
+    return math.prod(shape[a] for a in axes)
 
 
 def _check_domain(ok: np.ndarray, op: str, domain: str, x: np.ndarray) -> None:
