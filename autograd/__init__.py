@@ -9,8 +9,8 @@
 
 from .gradcheck import GradcheckError, GradcheckReport, GradRow, gradcheck, numerical_grad
 from .graph import Node, grad, is_grad_enabled, no_grad, topological_order, zero_grad
-from .tensor import Tensor, concatenate, stack
-from .value import Value
+from .tensor import Tensor, concatenate, stack, tensor_op
+from .value import Value, value_op
 
 __all__ = [
     "GradRow",
@@ -26,6 +26,8 @@ __all__ = [
     "no_grad",
     "numerical_grad",
     "stack",
+    "tensor_op",
     "topological_order",
+    "value_op",
     "zero_grad",
 ]

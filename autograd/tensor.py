@@ -485,6 +485,20 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
                    [lambda g, i=i: np.take(g, i, axis=axis) for i in range(len(parts))])
 
 
+def tensor_op(data: Any, op: str, parents: Sequence[Tensor], vjps: Sequence) -> Tensor:
+    """Define your own array operation: its value, and for each parent a function from
+    ``g`` (d loss / d value) to d loss / d parent, of the parent's shape.
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> double = tensor_op(2 * x.data, "double", [x], [lambda g: 2 * g])
+    """
+    parents, vjps = tuple(parents), list(vjps)
+    if len(parents) != len(vjps) or not all(isinstance(p, Tensor) for p in parents):
+        raise ValueError(f"tensor_op {op!r}: needs one vjp per parent Tensor, got {len(vjps)} "
+                         f"for {len(parents)} parents")
+    return _result(np.asarray(data), op, parents, vjps)
+
+
 # ---------------------------------------------------------------- helpers
 
 _new = object.__new__

@@ -9,7 +9,7 @@ chain rule, and nothing else is needed to train a network.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from numbers import Real
 from typing import Union
 
@@ -198,6 +198,15 @@ class Value(Node):
         x = self.data
         return _result(math.cos(x), "cos", (self,), (-math.sin(x),))
 
+    def clip(self, low: float | None = None, high: float | None = None) -> Value:
+        """x limited to [low, high]; the gradient passes only where low <= x <= high."""
+        x = self.data
+        if low is not None and x < low:
+            return _result(float(low), "clip", (self,), (0.0,))
+        if high is not None and x > high:
+            return _result(float(high), "clip", (self,), (0.0,))
+        return _result(x, "clip", (self,), (1.0,))
+
     def step(self) -> Value:
         """The labs' Heaviside step: 1 where x >= 0, else 0.
 
@@ -268,6 +277,19 @@ class Value(Node):
 def _result(data: float, op: str, parents: tuple, local: tuple) -> Value:
     """A new Value computed by ``op`` from ``parents``, with ``local`` = d result / d parent."""
     return record(_new(Value), 0.0, data, op, parents, local)
+
+
+def value_op(data: float, op: str, parents: Sequence[Value], local: Sequence[float]) -> Value:
+    """Define your own scalar operation: its value, and d value / d parent for each parent.
+
+    >>> x = Value(3.0)
+    >>> cube = value_op(x.data ** 3, "cube", [x], [3 * x.data ** 2])
+    """
+    parents, local = tuple(parents), tuple(float(d) for d in local)
+    if len(parents) != len(local) or not all(isinstance(p, Value) for p in parents):
+        raise ValueError(f"value_op {op!r}: needs one local derivative per parent Value, got "
+                         f"{len(local)} for {len(parents)} parents")
+    return _result(float(data), op, parents, local)
 
 
 _new = object.__new__

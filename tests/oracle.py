@@ -55,6 +55,8 @@ UNARY = {
     "cos": (lambda v: v.cos(), math.cos, reals(-10, 10)),
     "step": (lambda v: v.step(), lambda x: 1.0 if x >= 0 else 0.0, reals(-10, 10, avoid=0)),
     "sign": (lambda v: v.sign(), lambda x: math.copysign(1.0, x), reals(-10, 10, avoid=0)),
+    "clip": (lambda v: v.clip(-1.0, 0.5), lambda x: min(max(x, -1.0), 0.5),
+             reals(-3, 3).filter(lambda x: abs(x + 1) > 1e-3 and abs(x - 0.5) > 1e-3)),
     "neg": (lambda v: -v, lambda x: -x, reals(-100, 100)),
     "**2": (lambda v: v**2, lambda x: x**2, reals(-100, 100)),
     "**3": (lambda v: v**3, lambda x: x**3, reals(-20, 20)),
