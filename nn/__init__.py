@@ -1,0 +1,35 @@
+"""Neural networks on the autograd engine, from one neuron to dense networks on images.
+
+- On Values (every operation drawable): :class:`Neuron`, :class:`Layer`, :class:`MLP`.
+- On Tensors (fast): :class:`Linear` (Keras's :class:`Dense`), :class:`Sequential`,
+  :class:`Concatenate`, and activation modules.
+- :mod:`nn.losses`, :mod:`nn.optim`, :mod:`nn.data`; :func:`fit` returns a :class:`History`;
+  :func:`perceptron_train` is the classic perceptron rule.
+"""
+
+from . import data, losses, optim
+from .activations import (
+    ACTIVATIONS,
+    ELU,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Sign,
+    Softmax,
+    Softplus,
+    Step,
+    Tanh,
+)
+from .layers import Concatenate, Dense, Linear, Sequential
+from .module import Module
+from .perceptron import PerceptronResult, perceptron_train
+from .scalar import MLP, Layer, Neuron
+from .training import History, accuracy, evaluate, fit, predict
+
+__all__ = [
+    "ACTIVATIONS", "ELU", "MLP", "Concatenate", "Dense", "History", "Identity", "Layer",
+    "LeakyReLU", "Linear", "Module", "Neuron", "PerceptronResult", "ReLU", "Sequential",
+    "Sigmoid", "Sign", "Softmax", "Softplus", "Step", "Tanh", "accuracy", "data", "evaluate",
+    "fit", "losses", "optim", "perceptron_train", "predict",
+]

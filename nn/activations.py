@@ -1,0 +1,108 @@
+"""Activation functions by name, and as modules, for Values and Tensors alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .module import Module
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
+    "linear": _identity,
+    "sigmoid": lambda x: x.sigmoid(),
+    "tanh": lambda x: x.tanh(),
+    "relu": lambda x: x.relu(),
+    "leaky_relu": lambda x: x.leaky_relu(),
+    "elu": lambda x: x.elu(),
+    "softplus": lambda x: x.softplus(),
+    "step": lambda x: x.step(),
+    "sign": lambda x: x.sign(),
+}
+
+
+def activation(name: str | Callable | None) -> Callable[[Any], Any]:
+    """The function for an activation name (None means linear), or a callable as given."""
+    if name is None:
+        return _identity
+    if callable(name):
+        return name
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; choose one of "
+                         f"{', '.join(ACTIVATIONS)} or pass a function") from None
+
+
+class Identity(Module):
+    """Passes its input through (Keras's "linear" activation)."""
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class _Elementwise(Module):
+    method = ""
+
+    def forward(self, x: Any) -> Any:
+        return getattr(x, self.method)()
+
+
+class Sigmoid(_Elementwise):
+    method = "sigmoid"
+
+
+class Tanh(_Elementwise):
+    method = "tanh"
+
+
+class ReLU(_Elementwise):
+    method = "relu"
+
+
+class Softplus(_Elementwise):
+    method = "softplus"
+
+
+class Step(_Elementwise):
+    method = "step"
+
+
+class Sign(_Elementwise):
+    method = "sign"
+
+
+class LeakyReLU(Module):
+    def __init__(self, alpha: float = 0.01) -> None:
+        self.alpha = alpha
+
+    def forward(self, x: Any) -> Any:
+        return x.leaky_relu(self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class ELU(Module):
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = alpha
+
+    def forward(self, x: Any) -> Any:
+        return x.elu(self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class Softmax(Module):
+    """softmax along ``axis`` (Tensors only)."""
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def forward(self, x: Any) -> Any:
+        return x.softmax(self.axis)

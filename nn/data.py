@@ -1,0 +1,213 @@
+"""Data sets of the labs: logic gates, majority, parity, two moons, circles, spirals,
+handwritten digits, and CIFAR-10 from its files. Nothing is downloaded."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+GATES = {
+    "AND": lambda a, b: a & b,
+    "OR": lambda a, b: a | b,
+    "NAND": lambda a, b: 1 - (a & b),
+    "XOR": lambda a, b: a ^ b,
+}
+
+
+def logic_gate(name: str, encoding: str = "binary") -> tuple[np.ndarray, np.ndarray]:
+    """The truth table of AND, OR, NAND, XOR (2 inputs) or NOT (1 input) as (X, y).
+
+    ``encoding="binary"`` uses 0/1; ``"bipolar"`` uses -1/+1 (seed 004's XOR).
+    """
+    key = name.upper()
+    if key == "NOT":
+        X = np.array([[0], [1]])
+        y = 1 - X[:, 0]
+    elif key in GATES:
+        X = np.array(list(itertools.product((0, 1), repeat=2)))
+        y = GATES[key](X[:, 0], X[:, 1])
+    else:
+        raise ValueError(f"unknown gate {name!r}; choose AND, OR, NAND, XOR or NOT")
+    return _encode(X, encoding), _encode(y, encoding)
+
+
+def majority3() -> tuple[np.ndarray, np.ndarray]:
+    """Seed 001's 8 examples of 3 bits, in its order; y = 1 where ones are the majority.
+
+    (The seed's text says the opposite, "1 if there are more zeros", but its y column, which
+    its network is trained on, is the majority of ones: that is what is returned.)
+    """
+    X = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0],
+                  [0, 1, 1], [1, 0, 1], [1, 1, 0], [1, 1, 1]], dtype=np.float64)
+    return X, (X.sum(axis=1) >= 2).astype(np.float64)
+
+
+def parity(n_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every ±1 input of ``n_bits`` bits, with y = their product (seed 004, exercise 7)."""
+    if n_bits < 1:
+        raise ValueError(f"parity needs at least 1 bit, got {n_bits}")
+    X = np.array(list(itertools.product((-1.0, 1.0), repeat=n_bits)))
+    return X, X.prod(axis=1)
+
+
+def two_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (as scikit-learn's make_moons), labels 0 and 1."""
+    rng = np.random.default_rng(seed)
+    n_out = n // 2
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n - n_out)
+    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
+                        np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], 1)])
+    X += rng.normal(scale=noise, size=X.shape)
+    return X, np.concatenate([np.zeros(n_out), np.ones(n - n_out)])
+
+
+def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5,
+            seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A circle inside another (as scikit-learn's make_circles): outer 0, inner 1."""
+    rng = np.random.default_rng(seed)
+    n_out = n // 2
+    t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    t_in = np.linspace(0, 2 * np.pi, n - n_out, endpoint=False)
+    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
+                        factor * np.stack([np.cos(t_in), np.sin(t_in)], 1)])
+    X += rng.normal(scale=noise, size=X.shape)
+    return X, np.concatenate([np.zeros(n_out), np.ones(n - n_out)])
+
+
+def spirals(n: int = 300, classes: int = 3, noise: float = 0.2,
+            seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``classes`` interleaved spiral arms (cs231n's example), labels 0 … classes-1."""
+    rng = np.random.default_rng(seed)
+    per = n // classes
+    X, y = [], []
+    for k in range(classes):
+        r = np.linspace(0.0, 1.0, per)
+        t = np.linspace(k * 4.0, (k + 1) * 4.0, per) + rng.normal(scale=noise, size=per)
+        X.append(np.stack([r * np.sin(t), r * np.cos(t)], 1))
+        y.append(np.full(per, k))
+    return np.concatenate(X), np.concatenate(y)
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 handwritten digits of 8x8 pixels (values 0-16) shipped with scikit-learn,
+    as X (1797, 64) and y (1797,). Needs the ``datasets`` extra."""
+    try:
+        from sklearn.datasets import load_digits as sklearn_digits
+    except ImportError:
+        raise ImportError("load_digits needs scikit-learn, which ships the digits: "
+                          "pip install 'backprop-lens[datasets]'") from None
+    digits = sklearn_digits()
+    return digits.data.astype(np.float64), digits.target.astype(np.int64)
+
+
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
+                   "dog", "frog", "horse", "ship", "truck")
+_RECORD = 1 + 3072  # one label byte, then 1024 red, 1024 green, 1024 blue pixels
+
+
+def load_cifar10(folder: str | Path) -> tuple[tuple[np.ndarray, np.ndarray],
+                                               tuple[np.ndarray, np.ndarray]]:
+    """CIFAR-10 from the official binary files in ``folder`` (``data_batch_1.bin`` …
+    ``data_batch_5.bin`` and ``test_batch.bin``), as ((X_train, y_train), (X_test, y_test)).
+
+    X is uint8 of shape (examples, 3072), channel by channel as in the files (reshape to
+    (-1, 3, 32, 32) for images); y holds class indices 0-9 (see ``CIFAR10_CLASSES``).
+    """
+    folder = Path(folder)
+    train_files = [folder / f"data_batch_{i}.bin" for i in range(1, 6)]
+    test_file = folder / "test_batch.bin"
+    missing = [p.name for p in [*train_files, test_file] if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"load_cifar10: {folder} lacks {', '.join(missing)} (the "
+                                "binary version of CIFAR-10; nothing is downloaded)")
+    train = [_read_cifar_bin(p) for p in train_files]
+    return ((np.concatenate([x for x, _ in train]), np.concatenate([y for _, y in train])),
+            _read_cifar_bin(test_file))
+
+
+def _read_cifar_bin(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    raw = np.fromfile(path, dtype=np.uint8)
+    if raw.size == 0 or raw.size % _RECORD:
+        raise ValueError(f"{path.name}: {raw.size} bytes is not a whole number of CIFAR-10 "
+                         f"records of {_RECORD} bytes")
+    records = raw.reshape(-1, _RECORD)
+    labels = records[:, 0].astype(np.int64)
+    if labels.max() > 9:
+        raise ValueError(f"{path.name}: label {labels.max()} outside 0-9: not a CIFAR-10 file")
+    return records[:, 1:].copy(), labels
+
+
+def read_cifar10_pickle(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """One batch of the Python version of CIFAR-10 (``data_batch_1`` …), read by an unpickler
+    that builds only numpy arrays, lists, bytes and numbers, and refuses anything else; the
+    result must be the expected arrays (uint8 data of 3072 columns, labels 0-9)."""
+    with open(path, "rb") as f:
+        batch = _ArraysOnly(f, encoding="bytes").load()
+    if not isinstance(batch, dict) or b"data" not in batch or b"labels" not in batch:
+        raise ValueError(f"{Path(path).name}: not a CIFAR-10 batch (no data and labels)")
+    data, labels = batch[b"data"], np.asarray(batch[b"labels"])
+    if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.ndim != 2 \
+            or data.shape[1] != 3072 or labels.shape != (len(data),) \
+            or labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
+        raise ValueError(f"{Path(path).name}: not the arrays of a CIFAR-10 batch")
+    return data, labels.astype(np.int64)
+
+
+class _ArraysOnly(pickle.Unpickler):
+    """Resolves only what rebuilding a numpy array needs; every other global is refused,
+    so a crafted file cannot make the reader call anything else."""
+
+    ALLOWED = frozenset({("numpy.core.multiarray", "_reconstruct"),
+                         ("numpy._core.multiarray", "_reconstruct"),
+                         ("numpy", "ndarray"), ("numpy", "dtype")})
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"refused {module}.{name}: a CIFAR-10 batch holds "
+                                         "only arrays")
+        return super().find_class(module, name)
+
+
+def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.25, seed: int = 0,
+                     stratify: bool = True) -> tuple[np.ndarray, ...]:
+    """Shuffle and split into (X_train, X_test, y_train, y_test), keeping each class's share
+    in both parts when ``stratify``."""
+    rng = np.random.default_rng(seed)
+    X, y = np.asarray(X), np.asarray(y)
+    if stratify:
+        test = np.concatenate([
+            rng.permutation(idx)[:round(len(idx) * test_size)]
+            for idx in (np.flatnonzero(y == c) for c in np.unique(y))])
+    else:
+        test = rng.permutation(len(X))[:round(len(X) * test_size)]
+    mask = np.zeros(len(X), dtype=bool)
+    mask[test] = True
+    train_idx, test_idx = rng.permutation(np.flatnonzero(~mask)), rng.permutation(test)
+    return X[train_idx], X[test_idx], y[train_idx], y[test_idx]
+
+
+def standardize(X_train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Scale each feature to mean 0 and std 1 using the training set's statistics."""
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    return tuple((x - mean) / std for x in (X_train, *others))
+
+
+def one_hot(y: np.ndarray, classes: int | None = None) -> np.ndarray:
+    """Class indices as rows of 0s with a 1 at the class (seed 004's label encoding)."""
+    y = np.asarray(y, dtype=np.int64).reshape(-1)
+    k = int(y.max()) + 1 if classes is None else classes
+    out = np.zeros((len(y), k))
+    out[np.arange(len(y)), y] = 1.0
+    return out
+
+
+def _encode(values: np.ndarray, encoding: str) -> np.ndarray:
+    if encoding == "binary":
+        return values.astype(np.float64)
+    if encoding == "bipolar":
+        return 2.0 * values - 1.0
+    raise ValueError(f"unknown encoding {encoding!r}; choose 'binary' (0/1) or 'bipolar' (±1)")

@@ -1,0 +1,200 @@
+"""Dense layers on Tensors, fast enough for image data, and the containers that stack them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Tensor
+
+from .activations import activation as activation_fn
+from .module import Module
+from .scalar import Seed, _name
+
+_RELU_LIKE = {"relu", "leaky_relu", "elu"}
+
+
+class Linear(Module):
+    """``x @ W + b``, then an activation: ``W`` has shape (nin, nout), as in the labs' matrices.
+
+    Initialisation: He normal, N(0, 2/nin), before ReLU-like activations; otherwise Glorot
+    uniform, U(±√(6/(nin+nout))), Keras's default. The bias starts at 0. Parameters are
+    listed ``W`` then ``b``.
+    """
+
+    def __init__(self, nin: int, nout: int, activation: str | Callable | None = None, *,
+                 seed: Seed = None, dtype: Any = np.float64) -> None:
+        for name, n in (("nin", nin), ("nout", nout)):
+            if not isinstance(n, int | np.integer) or n < 1:
+                raise ValueError(f"Linear needs a positive {name}, got {n!r}")
+        rng = np.random.default_rng(seed)
+        if activation in _RELU_LIKE:
+            W = rng.normal(0.0, np.sqrt(2.0 / nin), (nin, nout))
+        else:
+            limit = np.sqrt(6.0 / (nin + nout))
+            W = rng.uniform(-limit, limit, (nin, nout))
+        self.W = Tensor(W.astype(dtype), requires_grad=True, label="W")
+        self.b = Tensor(np.zeros(nout, dtype), requires_grad=True, label="b")
+        self.activation = activation
+        self._act = activation_fn(activation)
+
+    @property
+    def nin(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def nout(self) -> int:
+        return self.W.shape[1]
+
+    def out_width(self, nin: int | None) -> int:
+        return self.nout
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x, self.W.dtype)
+        if x.ndim == 0 or x.shape[-1] != self.nin:
+            raise ValueError(f"{type(self).__name__}({self.nin} -> {self.nout}) expects inputs "
+                             f"with {self.nin} features on the last axis, got shape {x.shape}")
+        return self._act(x @ self.W + self.b)
+
+    def extra_repr(self) -> str:
+        act = "" if self.activation is None else f", activation={_name(self.activation)!r}"
+        return f"{self.nin} -> {self.nout}{act}"
+
+
+class Dense(Linear):
+    """Keras's spelling of :class:`Linear`: ``Dense(units, activation=None, input_dim=None)``.
+
+    Without ``input_dim`` the weights are created when the layer joins a
+    :class:`Sequential` (from the width of the layer before), or at its first call.
+    """
+
+    def __init__(self, units: int, activation: str | Callable | None = None,
+                 input_dim: int | None = None, *, seed: Seed = None,
+                 dtype: Any = np.float64) -> None:
+        self.units, self._options = units, {"activation": activation, "seed": seed,
+                                            "dtype": dtype}
+        self.activation = activation
+        if input_dim is not None:
+            self.build(input_dim)
+
+    @property
+    def built(self) -> bool:
+        return "W" in vars(self)
+
+    def build(self, input_dim: int) -> None:
+        """Create the weights for inputs of width ``input_dim``."""
+        options = self._options
+        Linear.__init__(self, input_dim, self.units, options["activation"],
+                        seed=options["seed"], dtype=options["dtype"])
+
+    def out_width(self, nin: int | None) -> int:
+        return self.units
+
+    def forward(self, x: Any) -> Tensor:
+        if not self.built:
+            self.build(np.shape(x)[-1])
+        return super().forward(x)
+
+    def extra_repr(self) -> str:
+        if not self.built:
+            return f"units={self.units}, not built yet"
+        return super().extra_repr()
+
+
+class Sequential(Module):
+    """Layers applied one after the other; ``add`` appends one, as in Keras."""
+
+    def __init__(self, *layers: Module) -> None:
+        self.layers: list[Module] = []
+        for layer in layers:
+            self.add(layer)
+
+    def add(self, layer: Module) -> Sequential:
+        if not isinstance(layer, Module):
+            raise TypeError(f"Sequential.add takes a Module, got {type(layer).__name__}")
+        if isinstance(layer, Dense) and not layer.built:
+            width = self.out_width(None)
+            if width is None:
+                raise ValueError("the first Dense layer needs input_dim= (the width of the "
+                                 "input), or put a layer whose width is known before it")
+            layer.build(width)
+        self.layers.append(layer)
+        return self
+
+    def out_width(self, nin: int | None) -> int | None:
+        width = nin if nin is not None or not self.layers else _in_width(self.layers[0])
+        for layer in self.layers:
+            width = _out_width(layer, width)
+        return width
+
+    def in_width(self) -> int | None:
+        return _in_width(self.layers[0]) if self.layers else None
+
+    def forward(self, x: Any) -> Any:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __getitem__(self, i: int) -> Module:
+        return self.layers[i]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
+
+
+class Concatenate(Module):
+    """Feeds one input to each branch and joins their outputs on the last axis.
+
+    Seed 004's second XOR network, whose output layer reads the hidden layer and the input
+    together: ``Sequential(Concatenate(Dense(2, "tanh", input_dim=2), Identity()),
+    Dense(1, "tanh"))``.
+    """
+
+    def __init__(self, *branches: Module) -> None:
+        if not branches:
+            raise ValueError("Concatenate needs at least one branch")
+        self.branches = list(branches)
+
+    def out_width(self, nin: int | None) -> int | None:
+        nin = nin if nin is not None else self.in_width()
+        widths = [_out_width(branch, nin) for branch in self.branches]
+        return None if None in widths else sum(widths)
+
+    def in_width(self) -> int | None:
+        """The input width, if a branch knows it (say, a Dense with input_dim)."""
+        return next((w for w in map(_in_width, self.branches) if w is not None), None)
+
+    def forward(self, x: Any) -> Tensor:
+        return autograd.concatenate([as_tensor(branch(x)) for branch in self.branches], axis=-1)
+
+
+def as_tensor(x: Any, dtype: Any = None) -> Tensor:
+    """Model input as a Tensor: arrays and lists become constant Tensors (of ``dtype``)."""
+    if isinstance(x, Tensor):
+        return x
+    array = np.asarray(x)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"expected numeric input, got dtype {array.dtype}")
+    return Tensor(array.astype(dtype if dtype is not None else np.float64, copy=False))
+
+
+def _in_width(layer: Module) -> int | None:
+    """The input width a layer was built for, if it knows one."""
+    if isinstance(layer, Dense) and not layer.built:
+        return None
+    if isinstance(layer, Linear):
+        return layer.nin
+    method = getattr(layer, "in_width", None)
+    return method() if method is not None else None
+
+
+def _out_width(layer: Module, nin: int | None) -> int | None:
+    """How wide a layer's output is for inputs of width ``nin`` (None: unknown)."""
+    method = getattr(layer, "out_width", None)
+    return method(nin) if method is not None else nin  # activations keep the width

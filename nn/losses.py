@@ -1,0 +1,222 @@
+"""Losses, each called as ``loss(prediction, target)``, for Values and Tensors alike.
+
+``prediction`` is a Tensor, or Values: one Value, a list (one example's outputs, or one
+output per example), or a list of lists (examples × outputs). ``target`` is a Tensor, a
+numpy array or numbers, of the same shape (class losses take class indices instead).
+Every loss is a mean over the elements (or, for the class losses, over the examples).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Node, Tensor, Value, tensor_op
+
+EPSILON = 1e-7  # how far binary_cross_entropy keeps probabilities from 0 and 1 (as Keras)
+
+
+def mse(prediction: Any, target: Any) -> Any:
+    """Mean squared error: mean of (ŷ − y)²."""
+    p, y = _pair(prediction, target, "mse")
+    if isinstance(p, Tensor):
+        d = p - y
+        return (d * d).mean()
+    return _mean([(pi - yi) ** 2 for pi, yi in zip(p, y)])
+
+
+def half_squared_error(prediction: Any, target: Any) -> Any:
+    """Mean of ½(ŷ − y)², seed 001's error: its derivative is simply ŷ − y."""
+    p, y = _pair(prediction, target, "half_squared_error")
+    if isinstance(p, Tensor):
+        d = p - y
+        return (d * d).mean() * 0.5
+    return _mean([0.5 * (pi - yi) ** 2 for pi, yi in zip(p, y)])
+
+
+def binary_cross_entropy(prediction: Any, target: Any, epsilon: float = EPSILON) -> Any:
+    """−[y log p + (1−y) log(1−p)] for probabilities p (say, after a sigmoid).
+
+    p is clipped to [epsilon, 1 − epsilon] first, so p = 0 or 1 gives a large finite loss,
+    never inf or nan (and no gradient flows where p was clipped).
+    """
+    p, y = _pair(prediction, target, "binary_cross_entropy")
+    _check_in(y, 0.0, 1.0, "binary_cross_entropy", "targets")
+    if isinstance(p, Tensor):
+        q = p.clip(epsilon, 1 - epsilon)
+        return -(y * q.log() + (1 - y) * (1 - q).log()).mean()
+    terms = []
+    for pi, yi in zip(p, y):
+        q = pi.clip(epsilon, 1 - epsilon)
+        terms.append(-(yi * q.log() + (1 - yi) * (1 - q).log()))
+    return _mean(terms)
+
+
+def binary_cross_entropy_with_logits(prediction: Any, target: Any) -> Any:
+    """Binary cross-entropy of σ(z) for logits z, computed as softplus(z) − y·z: stable for
+    any z, and its gradient is exactly σ(z) − y."""
+    z, y = _pair(prediction, target, "binary_cross_entropy_with_logits")
+    _check_in(y, 0.0, 1.0, "binary_cross_entropy_with_logits", "targets")
+    if isinstance(z, Tensor):
+        return (z.softplus() - z * y).mean()
+    return _mean([zi.softplus() - zi * yi for zi, yi in zip(z, y)])
+
+
+def cross_entropy(logits: Any, target: Any) -> Any:
+    """Softmax cross-entropy from logits: mean over examples of log Σ e^z − z[target].
+
+    ``logits`` has shape (examples, classes), or (classes,) for one example; ``target`` holds
+    class indices, or one row of probabilities (one-hot) per example. For Tensors it is one
+    fused node whose gradient is (softmax(z) − onehot(y)) / examples.
+    """
+    if isinstance(logits, Tensor):
+        z = logits.data
+        if z.ndim not in (1, 2):
+            raise ValueError(f"cross_entropy: logits must have shape (examples, classes) or "
+                             f"(classes,), got {z.shape}")
+        probs = _class_targets(target, z.shape, "cross_entropy")
+        z2 = z.reshape(-1, z.shape[-1])
+        shifted = z2 - z2.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        n = z2.shape[0]
+        loss = -(probs * log_p).sum() / n
+        grad = ((np.exp(log_p) * probs.sum(axis=1, keepdims=True) - probs) / n).reshape(z.shape)
+        return tensor_op(np.asarray(loss, dtype=z.dtype), "cross_entropy", [logits],
+                         [lambda g: g * grad])
+    rows = _value_rows(logits, "cross_entropy")
+    probs = _class_targets(target, _value_shape(logits, rows), "cross_entropy")
+    losses = []
+    for row, p in zip(rows, probs):
+        m = max(v.data for v in row)  # shifting by a constant changes nothing but overflow
+        log_sum = Value.sum([(v - m).exp() for v in row]).log() + m
+        losses.append(Value.sum([float(pk) * (log_sum - v) for v, pk in zip(row, p) if pk]))
+    return _mean(losses)
+
+
+def hinge(scores: Any, target: Any, margin: float = 1.0) -> Any:
+    """The SVM loss of seed 004. With a class axis (examples × classes, class-index targets):
+    mean over examples of Σ_{j ≠ y} max(0, s_j − s_y + margin). Without one (one score per
+    example, targets ±1): mean of max(0, margin − y·s)."""
+    if isinstance(scores, Tensor) and scores.ndim == 2 and scores.shape[1] > 1:
+        onehot = _class_targets(target, scores.shape, "hinge")
+        correct = (scores * onehot).sum(axis=1, keepdims=True)
+        margins = (scores - correct + margin).relu() * (1 - onehot)
+        return margins.sum(axis=1).mean()
+    if not isinstance(scores, Tensor) and _has_class_axis(scores):
+        rows = _value_rows(scores, "hinge")
+        onehot = _class_targets(target, _value_shape(scores, rows), "hinge")
+        losses = []
+        for row, hot in zip(rows, onehot):
+            y = int(np.argmax(hot))
+            losses.append(Value.sum([(s - row[y] + margin).relu()
+                                     for j, s in enumerate(row) if j != y]))
+        return _mean(losses)
+    s, y = _pair(scores, target, "hinge")
+    values = np.unique(y.data if isinstance(y, Tensor) else np.asarray(y))
+    if not np.isin(values, (-1.0, 1.0)).all():
+        raise ValueError(f"hinge with one score per example needs targets -1 or 1, got "
+                         f"{values.tolist()}")
+    if isinstance(s, Tensor):
+        return (margin - s * y).relu().mean()
+    return _mean([(margin - si * yi).relu() for si, yi in zip(s, y)])
+
+
+def l2(parameters: Iterable[Node], lam: float = 1e-3) -> Any:
+    """The L2 penalty lam · Σ p² over every number in ``parameters`` (add it to a loss)."""
+    params = list(parameters)
+    if not params:
+        raise ValueError("l2 needs at least one parameter")
+    terms = [(p * p).sum() if isinstance(p, Tensor) else p * p for p in params]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total * lam
+
+
+# ---------------------------------------------------------------- shapes and targets
+
+
+def _pair(prediction: Any, target: Any, name: str) -> tuple[Any, Any]:
+    """Prediction and target of one shape: (Tensor, array) or (list of Values, list of floats)."""
+    if isinstance(prediction, Tensor):
+        y = np.asarray(target.data if isinstance(target, Node) else target,
+                       dtype=prediction.dtype)
+        if y.shape != prediction.shape:
+            hint = " (reshape the target, e.g. y.reshape(-1, 1))" \
+                if y.size == prediction.size else ""
+            raise ValueError(f"{name}: prediction shape {prediction.shape} and target shape "
+                             f"{y.shape} differ{hint}")
+        return prediction, y
+    values = _flat_values(prediction, name)
+    y = np.asarray(target.data if isinstance(target, Node) else target, dtype=np.float64)
+    if y.size != len(values) or y.ndim > 2:
+        raise ValueError(f"{name}: {len(values)} predictions and a target of shape {y.shape} "
+                         "differ")
+    return values, y.ravel().tolist()
+
+
+def _flat_values(prediction: Any, name: str) -> list[Value]:
+    if isinstance(prediction, Value):
+        return [prediction]
+    if isinstance(prediction, list | tuple):
+        flat = [v for item in prediction
+                for v in (item if isinstance(item, list | tuple) else [item])]
+        if flat and all(isinstance(v, Value) for v in flat):
+            return flat
+    raise TypeError(f"{name}: prediction must be a Tensor, a Value, or lists of Values, "
+                    f"got {type(prediction).__name__}")
+
+
+def _has_class_axis(prediction: Any) -> bool:
+    return isinstance(prediction, list | tuple) and bool(prediction) and \
+        isinstance(prediction[0], list | tuple)
+
+
+def _value_rows(logits: Any, name: str) -> list[list[Value]]:
+    rows = [list(r) for r in logits] if _has_class_axis(logits) else [_flat_values(logits, name)]
+    if any(len(r) != len(rows[0]) for r in rows) or not all(
+            isinstance(v, Value) for r in rows for v in r):
+        raise TypeError(f"{name}: logits must be lists of Values of one length per example")
+    return rows
+
+
+def _value_shape(logits: Any, rows: list[list[Value]]) -> tuple[int, ...]:
+    return (len(rows), len(rows[0])) if _has_class_axis(logits) else (len(rows[0]),)
+
+
+def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
+    """Targets as one row of class probabilities per example, shape (examples, classes)."""
+    n, k = (1, shape[0]) if len(shape) == 1 else shape
+    y = np.asarray(target.data if isinstance(target, Node) else target)
+    if y.dtype.kind == "f" and y.shape == tuple(shape) and k > 1:
+        return y.reshape(n, k).astype(np.float64)  # one-hot rows (or probabilities)
+    labels = y.reshape(-1)
+    if labels.size != n:
+        raise ValueError(f"{name}: {n} examples but {labels.size} targets "
+                         f"(target shape {y.shape})")
+    if labels.dtype.kind == "f":
+        if not np.all(labels == np.round(labels)):
+            raise ValueError(f"{name}: targets must be class indices or one-hot rows, got "
+                             f"non-integer values")
+        labels = labels.astype(np.int64)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{name}: targets must be class indices, got dtype {labels.dtype}")
+    bad = labels[(labels < 0) | (labels >= k)]
+    if bad.size:
+        raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), labels] = 1.0
+    return onehot
+
+
+def _check_in(y: Any, low: float, high: float, name: str, what: str) -> None:
+    values = np.asarray(y)
+    if values.size and (values.min() < low or values.max() > high):
+        raise ValueError(f"{name}: {what} must lie in [{low:g}, {high:g}], got values from "
+                         f"{values.min():g} to {values.max():g}")
+
+
+def _mean(terms: list[Value]) -> Value:
+    return Value.sum(terms) / len(terms)

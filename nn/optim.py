@@ -1,0 +1,240 @@
+"""Optimizers with PyTorch's update rules, over Value and Tensor parameters alike, and
+learning-rate schedules.
+
+Each rule is written once, in arithmetic that works on a float (a Value's data) and on a
+numpy array (a Tensor's data); ``state`` holds that parameter's running averages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Node, Value, zero_grad
+
+
+class Optimizer:
+    """Base: ``step()`` updates every parameter from its ``.grad``; ``zero_grad()`` resets."""
+
+    def __init__(self, parameters: Iterable[Node], lr: float, weight_decay: float = 0.0) -> None:
+        self.params = list(parameters)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got no parameters to optimize")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Node) or not p.requires_grad:
+                raise TypeError(f"{type(self).__name__}: parameter {i} is not a Value or a "
+                                "Tensor with requires_grad=True")
+        if lr < 0:
+            raise ValueError(f"learning rate must be >= 0, got {lr}")
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.state: list[dict[str, Any]] = [{} for _ in self.params]
+        self.steps = 0
+
+    def zero_grad(self) -> None:
+        zero_grad(self.params)
+
+    def step(self) -> None:
+        self.steps += 1
+        for p, state in zip(self.params, self.state):
+            if p.grad is None:  # a Tensor no gradient reached
+                continue
+            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
+            new = self._update(p.data, g, state)
+            p.data = float(new) if isinstance(p, Value) else new.astype(p.data.dtype, copy=False)
+
+    def _update(self, w: Any, g: Any, state: dict[str, Any]) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"lr": self.lr, "steps": self.steps,
+                "state": [{k: np.array(v) for k, v in s.items()} for s in self.state]}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr}, {len(self.params)} parameters)"
+
+
+class SGD(Optimizer):
+    """w ← w − lr·g, with optional momentum (PyTorch's form: v ← μv + (1 − dampening)g),
+    Nesterov momentum, and weight decay."""
+
+    def __init__(self, parameters: Iterable[Node], lr: float = 0.01, momentum: float = 0.0,
+                 dampening: float = 0.0, nesterov: bool = False,
+                 weight_decay: float = 0.0) -> None:
+        super().__init__(parameters, lr, weight_decay)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
+        self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
+
+    def _update(self, w, g, state):
+        if self.momentum:
+            v = state.get("v")
+            v = g if v is None else self.momentum * v + (1 - self.dampening) * g
+            state["v"] = v
+            g = g + self.momentum * v if self.nesterov else v
+        return w - self.lr * g
+
+
+class RMSprop(Optimizer):
+    """s ← αs + (1 − α)g²;  w ← w − lr·g / (√s + eps)  (optionally centred, with momentum)."""
+
+    def __init__(self, parameters: Iterable[Node], lr: float = 0.01, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
+                 centered: bool = False) -> None:
+        super().__init__(parameters, lr, weight_decay)
+        self.alpha, self.eps, self.momentum, self.centered = alpha, eps, momentum, centered
+
+    def _update(self, w, g, state):
+        s = self.alpha * state.get("s", 0.0) + (1 - self.alpha) * g * g
+        state["s"] = s
+        if self.centered:
+            m = self.alpha * state.get("m", 0.0) + (1 - self.alpha) * g
+            state["m"] = m
+            s = s - m * m
+        step = g / (s**0.5 + self.eps)
+        if self.momentum:
+            step = self.momentum * state.get("buf", 0.0) + step
+            state["buf"] = step
+        return w - self.lr * step
+
+
+class Adagrad(Optimizer):
+    """s ← s + g²;  w ← w − lr_t·g / (√s + eps), with lr_t = lr / (1 + (t − 1)·lr_decay)."""
+
+    def __init__(self, parameters: Iterable[Node], lr: float = 0.01, lr_decay: float = 0.0,
+                 weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+                 eps: float = 1e-10) -> None:
+        super().__init__(parameters, lr, weight_decay)
+        self.lr_decay, self.initial, self.eps = lr_decay, initial_accumulator_value, eps
+
+    def _update(self, w, g, state):
+        s = state.get("s", self.initial) + g * g
+        state["s"] = s
+        lr = self.lr / (1 + (self.steps - 1) * self.lr_decay)
+        return w - lr * g / (s**0.5 + self.eps)
+
+
+class Adadelta(Optimizer):
+    """s ← ρs + (1 − ρ)g²;  Δ = √(u + eps)/√(s + eps)·g;  u ← ρu + (1 − ρ)Δ²;  w ← w − lr·Δ."""
+
+    def __init__(self, parameters: Iterable[Node], lr: float = 1.0, rho: float = 0.9,
+                 eps: float = 1e-6, weight_decay: float = 0.0) -> None:
+        super().__init__(parameters, lr, weight_decay)
+        self.rho, self.eps = rho, eps
+
+    def _update(self, w, g, state):
+        s = self.rho * state.get("s", 0.0) + (1 - self.rho) * g * g
+        delta = (state.get("u", 0.0) + self.eps) ** 0.5 / (s + self.eps) ** 0.5 * g
+        state["s"] = s
+        state["u"] = self.rho * state.get("u", 0.0) + (1 - self.rho) * delta * delta
+        return w - self.lr * delta
+
+
+class Adam(Optimizer):
+    """m ← β1·m + (1 − β1)g;  v ← β2·v + (1 − β2)g²;  w ← w − lr·m̂/(√v̂ + eps), where
+    m̂ = m/(1 − β1ᵗ) and v̂ = v/(1 − β2ᵗ) undo the zero start (amsgrad keeps the max v)."""
+
+    def __init__(self, parameters: Iterable[Node], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, amsgrad: bool = False) -> None:
+        super().__init__(parameters, lr, weight_decay)
+        self.betas, self.eps, self.amsgrad = betas, eps, amsgrad
+
+    def _update(self, w, g, state):
+        b1, b2 = self.betas
+        t = self.steps
+        m = b1 * state.get("m", 0.0) + (1 - b1) * g
+        v = b2 * state.get("v", 0.0) + (1 - b2) * g * g
+        state["m"], state["v"] = m, v
+        if self.amsgrad:
+            v = np.maximum(state.get("v_max", 0.0), v)
+            state["v_max"] = v
+        m_hat = m / (1 - b1**t)
+        v_hat = v / (1 - b2**t)
+        return w - self.lr * m_hat / (v_hat**0.5 + self.eps)
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum, PyTorch's NAdam: the momentum factor μ_t =
+    β1(1 − ½·0.96^(t·momentum_decay)) warms up, and the step looks one momentum ahead."""
+
+    def __init__(self, parameters: Iterable[Node], lr: float = 2e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum_decay: float = 4e-3) -> None:
+        super().__init__(parameters, lr, weight_decay)
+        self.betas, self.eps, self.momentum_decay = betas, eps, momentum_decay
+
+    def _update(self, w, g, state):
+        b1, b2 = self.betas
+        t = self.steps
+        mu = b1 * (1 - 0.5 * 0.96 ** (t * self.momentum_decay))
+        mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * self.momentum_decay))
+        mu_product = state.get("mu_product", 1.0) * mu
+        m = b1 * state.get("m", 0.0) + (1 - b1) * g
+        v = b2 * state.get("v", 0.0) + (1 - b2) * g * g
+        state["mu_product"], state["m"], state["v"] = mu_product, m, v
+        denom = (v / (1 - b2**t)) ** 0.5 + self.eps
+        return (w - self.lr * (1 - mu) / (1 - mu_product) * g / denom
+                - self.lr * mu_next / (1 - mu_product * mu_next) * m / denom)
+
+
+NAdam = Nadam  # PyTorch's spelling
+
+
+# ---------------------------------------------------------------- learning-rate schedules
+
+
+class _Schedule:
+    """Call ``step()`` once per epoch; the optimizer's ``lr`` follows ``lr_at(epoch)``."""
+
+    def __init__(self, optimizer: Optimizer) -> None:
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.epoch = 0
+
+    def step(self) -> float:
+        self.epoch += 1
+        self.optimizer.lr = self.lr_at(self.epoch)
+        return self.optimizer.lr
+
+    def lr_at(self, epoch: int) -> float:  # pragma: no cover - every schedule overrides
+        raise NotImplementedError
+
+
+class StepLR(_Schedule):
+    """lr · γ^⌊epoch / step_size⌋: multiply by γ every ``step_size`` epochs."""
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+        super().__init__(optimizer)
+        self.step_size, self.gamma = step_size, gamma
+
+    def lr_at(self, epoch: int) -> float:
+        return self.base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class ExponentialLR(_Schedule):
+    """lr · γ^epoch."""
+
+    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+        super().__init__(optimizer)
+        self.gamma = gamma
+
+    def lr_at(self, epoch: int) -> float:
+        return self.base_lr * self.gamma**epoch
+
+
+class InverseTimeDecay(_Schedule):
+    """lr / (1 + decay_rate · epoch / decay_steps), Keras's inverse-time decay."""
+
+    def __init__(self, optimizer: Optimizer, decay_rate: float, decay_steps: int = 1) -> None:
+        super().__init__(optimizer)
+        self.decay_rate, self.decay_steps = decay_rate, decay_steps
+
+    def lr_at(self, epoch: int) -> float:
+        return self.base_lr / (1 + self.decay_rate * epoch / self.decay_steps)
+
+
+__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "ExponentialLR", "InverseTimeDecay", "NAdam",
+           "Nadam", "Optimizer", "RMSprop", "StepLR"]

@@ -1,0 +1,118 @@
+"""Neurons, layers and MLPs built of Values: every multiplication is a node you can draw."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+
+from .activations import activation as activation_fn
+from .module import Module
+
+Seed = int | np.random.Generator | None
+
+
+class Neuron(Module):
+    """z = w1·x1 + … + wn·xn + b, then an activation (``"relu"`` by default).
+
+    Weights start uniform in [-1, 1) (micrograd's choice) and the bias at 0, unless given:
+    the labs' AND neuron is ``Neuron(2, "step", weights=[1, 1], bias=-1.5)``. Parameters
+    are labelled ``w1 … wn`` and ``b``, so a diagram of one neuron reads like the labs'.
+    """
+
+    def __init__(self, nin: int, activation: str | Callable = "relu", *,
+                 weights: Sequence[float] | None = None, bias: float | None = None,
+                 seed: Seed = None) -> None:
+        if not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"Neuron needs a positive number of inputs, got {nin!r}")
+        if weights is None:
+            weights = np.random.default_rng(seed).uniform(-1, 1, nin)
+        elif len(weights) != nin:
+            raise ValueError(f"Neuron({nin}) needs {nin} weights, got {len(weights)}")
+        self.w = [Value(float(w), label=f"w{i + 1}") for i, w in enumerate(weights)]
+        self.b = Value(0.0 if bias is None else float(bias), label="b")
+        self.activation = activation
+        self._act = activation_fn(activation)
+
+    @property
+    def nin(self) -> int:
+        return len(self.w)
+
+    def forward(self, x: Any) -> Value:
+        x = _inputs(x, self.nin, "Neuron")
+        return self._act(Value.sum([*(wi * xi for wi, xi in zip(self.w, x)), self.b]))
+
+    def extra_repr(self) -> str:
+        return f"{self.nin}, activation={_name(self.activation)!r}"
+
+
+class Layer(Module):
+    """``nout`` neurons that all read the same ``nin`` inputs."""
+
+    _summary_row = True
+
+    def __init__(self, nin: int, nout: int, activation: str | Callable = "relu", *,
+                 seed: Seed = None) -> None:
+        rng = np.random.default_rng(seed)
+        self.neurons = [Neuron(nin, activation, seed=rng) for _ in range(nout)]
+
+    def forward(self, x: Any) -> Value | list[Value]:
+        """A list of outputs, or one Value for a layer of one neuron (as micrograd)."""
+        x = _inputs(x, self.neurons[0].nin, "Layer")
+        out = [neuron(x) for neuron in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def extra_repr(self) -> str:
+        n = self.neurons[0]
+        return f"{n.nin} -> {len(self.neurons)}, activation={_name(n.activation)!r}"
+
+    def __repr__(self) -> str:  # the neurons are alike: say it once
+        return f"Layer({self.extra_repr()})"
+
+
+class MLP(Module):
+    """Layers of neurons: ``MLP(3, [2, 4, 1])`` is seed 001's 3-2-4-1 network.
+
+    Hidden layers use ``activation``, the last one ``output_activation``.
+    """
+
+    def __init__(self, nin: int, sizes: Sequence[int], activation: str | Callable = "relu",
+                 output_activation: str | Callable = "linear", *, seed: Seed = None) -> None:
+        rng = np.random.default_rng(seed)
+        widths = [nin, *sizes]
+        self.layers = [Layer(widths[i], widths[i + 1],
+                             output_activation if i == len(sizes) - 1 else activation, seed=rng)
+                       for i in range(len(sizes))]
+
+    def forward(self, x: Any) -> Value | list[Value]:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __repr__(self) -> str:
+        return "MLP(\n" + "".join(f"  (layers.{i}): {layer!r}\n"
+                                  for i, layer in enumerate(self.layers)) + ")"
+
+
+def _inputs(x: Any, nin: int, who: str) -> list:
+    """One example's inputs as a list of numbers or Values, checked against ``nin``."""
+    if isinstance(x, Value | Real):
+        x = [x]
+    elif isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            raise ValueError(f"{who} takes one example (a 1-D sequence of {nin} inputs), got an "
+                             f"array of shape {x.shape}; feed examples one at a time")
+        x = x.tolist()
+    else:
+        x = list(x)
+    if len(x) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+    return x
+
+
+def _name(activation: str | Callable) -> str:
+    return activation if isinstance(activation, str) else getattr(activation, "__name__", "?")

@@ -1,0 +1,170 @@
+"""``fit``: the training loop, for models of Values and of Tensors, returning a History."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from autograd import Tensor, Value, no_grad
+
+from . import losses
+from .module import Module
+from .optim import SGD, Optimizer
+
+_CLASS_LOSSES = (losses.cross_entropy, losses.hinge)
+
+
+@dataclass
+class History:
+    """Per-epoch loss and metrics, as Keras's ``History``: ``history.history["val_loss"]``."""
+
+    history: dict[str, list[float]] = field(default_factory=dict)
+    epoch: list[int] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> list[float]:
+        return self.history[key]
+
+    def keys(self) -> list[str]:
+        return list(self.history)
+
+    def _add(self, values: dict[str, float]) -> None:
+        for key, value in values.items():
+            self.history.setdefault(key, []).append(value)
+
+
+def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
+        optimizer: Optimizer | None = None, epochs: int = 1, batch_size: int | None = None,
+        shuffle: bool = True, validation_data: tuple[Any, Any] | None = None,
+        metrics: Sequence[str] = ("accuracy",), verbose: bool = True, seed: int = 0,
+        l2: float = 0.0, schedule: Any = None) -> History:
+    """Train ``model`` on (X, y) with mini-batches and return the History.
+
+    Each batch: zero the gradients, forward, ``loss(prediction, target)`` (+ ``l2`` times
+    the sum of squared weights, biases excluded), backward, ``optimizer.step()``. The
+    optimizer defaults to ``SGD(lr=0.01)``, ``batch_size=None`` means the whole set, and
+    ``schedule`` (an ``nn.optim`` schedule) is stepped once per epoch. The same ``seed``
+    gives the same shuffles, so a run can be repeated exactly. Models of Values are fed
+    one example at a time; models of Tensors a whole batch at once.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"fit: X has {len(X)} examples but y has {len(y)}")
+    unknown = [m for m in metrics if m != "accuracy"]
+    if unknown:
+        raise ValueError(f"fit: unknown metrics {unknown}; available: accuracy")
+    optimizer = optimizer or SGD(model.parameters(), lr=0.01)
+    weights = [p for name, p in model.named_parameters() if not _is_bias(name)]
+    rng = np.random.default_rng(seed)
+    n = len(X)
+    size = n if batch_size is None else int(batch_size)
+    history = History()
+    bar = tqdm(range(1, epochs + 1), disable=not verbose, desc="fit", unit="epoch")
+    for epoch in bar:
+        model.train()
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        total, correct = 0.0, 0.0
+        for start in range(0, n, size):
+            batch = order[start:start + size]
+            optimizer.zero_grad()
+            prediction = _forward(model, X[batch])
+            L = loss(prediction, _target_for(prediction, y[batch], loss))
+            if l2:
+                L = L + losses.l2(weights, l2)
+            L.backward()
+            optimizer.step()
+            total += _item(L) * len(batch)
+            if metrics:
+                correct += accuracy(prediction, y[batch], loss) * len(batch)
+        values = {"loss": total / n}
+        if metrics:
+            values["accuracy"] = correct / n
+        if validation_data is not None:
+            values.update({f"val_{k}": v for k, v in
+                           evaluate(model, *validation_data, loss=loss, metrics=metrics).items()})
+        history._add(values)
+        history.epoch.append(epoch)
+        if schedule is not None:
+            schedule.step()
+        bar.set_postfix({k: f"{v:.4g}" for k, v in values.items()}, refresh=False)
+    model.eval()
+    return history
+
+
+def evaluate(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
+             metrics: Sequence[str] = ("accuracy",)) -> dict[str, float]:
+    """Loss (and accuracy) of ``model`` on (X, y), without recording a graph."""
+    X, y = np.asarray(X), np.asarray(y)
+    with no_grad():
+        prediction = _forward(model, X)
+        result = {"loss": _item(loss(prediction, _target_for(prediction, y, loss)))}
+    if metrics:
+        result["accuracy"] = accuracy(prediction, y, loss)
+    return result
+
+
+def predict(model: Module, X: Any) -> np.ndarray:
+    """The model's outputs for every example of X, as a numpy array."""
+    with no_grad():
+        return _as_array(_forward(model, np.asarray(X)))
+
+
+def accuracy(prediction: Any, y: Any, loss: Callable | None = None) -> float:
+    """The fraction of examples classified right.
+
+    With several outputs the class is the largest one (targets: indices or one-hot). With one
+    output the class is its sign for ±1 targets; for 0/1 targets it is output > 0 after
+    ``binary_cross_entropy_with_logits``, otherwise output > 0.5 (a probability).
+    """
+    p = _as_array(prediction)
+    y = np.asarray(y)
+    if p.ndim == 2 and p.shape[1] > 1:
+        truth = y.argmax(axis=1) if y.ndim == 2 else y.reshape(-1)
+        return float(np.mean(p.argmax(axis=1) == truth))
+    p, y = p.reshape(-1), y.reshape(-1).astype(np.float64)
+    if np.isin(y, (-1.0, 1.0)).all() and (y == -1).any():
+        return float(np.mean(np.where(p > 0, 1.0, -1.0) == y))
+    threshold = 0.0 if loss is losses.binary_cross_entropy_with_logits else 0.5
+    return float(np.mean((p > threshold) == (y > 0.5)))
+
+
+def _forward(model: Module, X: np.ndarray) -> Any:
+    if _is_tensor_model(model):
+        return model(Tensor(X.astype(_dtype(model), copy=False)))
+    return [model(x) for x in X]
+
+
+def _is_tensor_model(model: Module) -> bool:
+    return any(isinstance(p, Tensor) for p in model.parameters())
+
+
+def _dtype(model: Module) -> Any:
+    return next(p.data.dtype for p in model.parameters() if isinstance(p, Tensor))
+
+
+def _target_for(prediction: Any, y: np.ndarray, loss: Callable) -> Any:
+    """y shaped like a Tensor prediction (a column for one output), as Keras does."""
+    if isinstance(prediction, Tensor) and loss not in _CLASS_LOSSES \
+            and y.shape != prediction.shape and y.size == prediction.size:
+        return y.reshape(prediction.shape)
+    return y
+
+
+def _as_array(prediction: Any) -> np.ndarray:
+    if isinstance(prediction, Tensor):
+        return prediction.data
+    if isinstance(prediction, Value):
+        return np.array([prediction.data])
+    return np.array([[v.data for v in p] if isinstance(p, list | tuple) else p.data
+                     for p in prediction])
+
+
+def _item(L: Any) -> float:
+    return float(L.item())
+
+
+def _is_bias(name: str) -> bool:
+    return name.rsplit(".", 1)[-1] == "b"
