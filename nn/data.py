@@ -46,7 +46,11 @@ def majority3() -> tuple[np.ndarray, np.ndarray]:
 
 
 def parity(n_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every ±1 input of ``n_bits`` bits, with y = their product (seed 004, exercise 7)."""
+    """Every ±1 input of ``n_bits`` bits, with y = their product (seed 004, exercise 7).
+
+    ``parity(2)`` is seed 004's ±1 "XOR" table, y = [1, -1, -1, 1]: the product rule, which
+    is the negation of ``logic_gate("XOR", "bipolar")`` (the usual XOR with 0 → -1).
+    """
     if n_bits < 1:
         raise ValueError(f"parity needs at least 1 bit, got {n_bits}")
     X = np.array(list(itertools.product((-1.0, 1.0), repeat=n_bits)))
@@ -162,7 +166,8 @@ class _ArraysOnly(pickle.Unpickler):
 
     ALLOWED = frozenset({("numpy.core.multiarray", "_reconstruct"),
                          ("numpy._core.multiarray", "_reconstruct"),
-                         ("numpy", "ndarray"), ("numpy", "dtype")})
+                         ("numpy", "ndarray"), ("numpy", "dtype"),
+                         ("_codecs", "encode")})  # how Python 3 writes bytes at protocol 2
 
     def find_class(self, module: str, name: str):
         if (module, name) not in self.ALLOWED:

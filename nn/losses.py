@@ -81,7 +81,8 @@ def cross_entropy(logits: Any, target: Any) -> Any:
         shifted = z2 - z2.max(axis=1, keepdims=True)
         log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         n = z2.shape[0]
-        loss = -(probs * log_p).sum() / n
+        with np.errstate(invalid="ignore"):  # 0·log 0 counts as 0, as in Σ y log p
+            loss = -np.where(probs > 0, probs * log_p, 0.0).sum() / n
         grad = ((np.exp(log_p) * probs.sum(axis=1, keepdims=True) - probs) / n).reshape(z.shape)
         return tensor_op(np.asarray(loss, dtype=z.dtype), "cross_entropy", [logits],
                          [lambda g: g * grad])

@@ -154,6 +154,8 @@ def _target_for(prediction: Any, y: np.ndarray, loss: Callable) -> Any:
 
 
 def _as_array(prediction: Any) -> np.ndarray:
+    if isinstance(prediction, np.ndarray):
+        return prediction
     if isinstance(prediction, Tensor):
         return prediction.data
     if isinstance(prediction, Value):
