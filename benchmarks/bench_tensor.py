@@ -1,11 +1,12 @@
 """Tensor engine: one MLP training step against hand-written numpy and PyTorch, in one run.
 
-The step: forward (x @ W1 + b1, ReLU, @ W2 + b2), softmax cross-entropy, backward, SGD
-update, in float32, at the labs' CIFAR-10 size and two smaller ones. Hand-written numpy
-is the floor (the same BLAS calls with no graph). PyTorch runs with as many threads as
-numpy's BLAS. numpy and ours are timed in interleaved rounds; PyTorch is timed after
-them, because its OpenMP threads keep spinning after each step and would slow down
-whatever runs next. All three start from the same weights and must give the same loss.
+The step: forward (x @ W1 + b1, ReLU, @ W2 + b2), softmax cross-entropy (``nn.losses``,
+one fused node), backward, SGD update, in float32, at the labs' CIFAR-10 size and two
+smaller ones. Hand-written numpy is the floor (the same BLAS calls with no graph).
+PyTorch runs with as many threads as numpy's BLAS. numpy and ours are timed in
+interleaved rounds; PyTorch is timed after them, because its OpenMP threads keep
+spinning after each step and would slow down whatever runs next. All three start from
+the same weights and must give the same loss.
 
 Run: ./dev bench   (or .venv/bin/python benchmarks/bench_tensor.py)
 """
@@ -19,6 +20,7 @@ import numpy as np
 import torch
 
 from autograd import Tensor
+from nn.losses import cross_entropy
 
 SIZES = [(3072, 100, 10, 128), (784, 128, 10, 128), (64, 32, 10, 32)]
 LR = 0.01
@@ -57,7 +59,7 @@ def ours_step(X, y, params):
     W1, b1, W2, b2 = params
     x = Tensor(X)
     logits = (x @ W1 + b1).relu() @ W2 + b2
-    loss = -logits.log_softmax(axis=1)[np.arange(len(X)), y].mean()
+    loss = cross_entropy(logits, y)
     for p in params:
         p.grad = None
     loss.backward()

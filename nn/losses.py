@@ -76,18 +76,26 @@ def cross_entropy(logits: Any, target: Any) -> Any:
         if z.ndim not in (1, 2):
             raise ValueError(f"cross_entropy: logits must have shape (examples, classes) or "
                              f"(classes,), got {z.shape}")
-        probs = _class_targets(target, z.shape, "cross_entropy")
+        y = _class_targets(target, z.shape, "cross_entropy")
         z2 = z.reshape(-1, z.shape[-1])
         shifted = z2 - z2.max(axis=1, keepdims=True)
         log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         n = z2.shape[0]
-        with np.errstate(invalid="ignore"):  # 0·log 0 counts as 0, as in Σ y log p
-            loss = -np.where(probs > 0, probs * log_p, 0.0).sum() / n
-        grad = ((np.exp(log_p) * probs.sum(axis=1, keepdims=True) - probs) / n).reshape(z.shape)
+        grad = np.exp(log_p)  # softmax
+        if y.ndim == 1:  # class indices: pick each example's log-probability
+            rows = np.arange(n)
+            loss = -log_p[rows, y].sum() / n
+            grad[rows, y] -= 1
+        else:  # one row of target probabilities per example
+            with np.errstate(invalid="ignore"):  # 0·log 0 counts as 0, as in Σ y log p
+                loss = -np.where(y > 0, y * log_p, 0.0).sum() / n
+            grad = grad * y.sum(axis=1, keepdims=True) - y
+        grad = (grad / n).reshape(z.shape).astype(z.dtype, copy=False)  # float32 stays float32
         return tensor_op(np.asarray(loss, dtype=z.dtype), "cross_entropy", [logits],
                          [lambda g: g * grad])
     rows = _value_rows(logits, "cross_entropy")
-    probs = _class_targets(target, _value_shape(logits, rows), "cross_entropy")
+    probs = _one_hot(_class_targets(target, _value_shape(logits, rows), "cross_entropy"),
+                     len(rows[0]))
     losses = []
     for row, p in zip(rows, probs):
         m = max(v.data for v in row)  # shifting by a constant changes nothing but overflow
@@ -101,13 +109,15 @@ def hinge(scores: Any, target: Any, margin: float = 1.0) -> Any:
     mean over examples of Σ_{j ≠ y} max(0, s_j − s_y + margin). Without one (one score per
     example, targets ±1): mean of max(0, margin − y·s)."""
     if isinstance(scores, Tensor) and scores.ndim == 2 and scores.shape[1] > 1:
-        onehot = _class_targets(target, scores.shape, "hinge")
+        onehot = _one_hot(_class_targets(target, scores.shape, "hinge"), scores.shape[1])
+        onehot = onehot.astype(scores.dtype)
         correct = (scores * onehot).sum(axis=1, keepdims=True)
         margins = (scores - correct + margin).relu() * (1 - onehot)
         return margins.sum(axis=1).mean()
     if not isinstance(scores, Tensor) and _has_class_axis(scores):
         rows = _value_rows(scores, "hinge")
-        onehot = _class_targets(target, _value_shape(scores, rows), "hinge")
+        onehot = _one_hot(_class_targets(target, _value_shape(scores, rows), "hinge"),
+                          len(rows[0]))
         losses = []
         for row, hot in zip(rows, onehot):
             y = int(np.argmax(hot))
@@ -188,7 +198,8 @@ def _value_shape(logits: Any, rows: list[list[Value]]) -> tuple[int, ...]:
 
 
 def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
-    """Targets as one row of class probabilities per example, shape (examples, classes)."""
+    """Checked targets: class indices of shape (examples,), or, when given as rows, target
+    probabilities (one-hot) of shape (examples, classes)."""
     n, k = (1, shape[0]) if len(shape) == 1 else shape
     y = np.asarray(target.data if isinstance(target, Node) else target)
     if y.dtype.kind == "f" and y.shape == tuple(shape) and k > 1:
@@ -207,8 +218,14 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
     bad = labels[(labels < 0) | (labels >= k)]
     if bad.size:
         raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
-    onehot = np.zeros((n, k))
-    onehot[np.arange(n), labels] = 1.0
+    return labels
+
+
+def _one_hot(targets: np.ndarray, k: int) -> np.ndarray:
+    if targets.ndim == 2:
+        return targets
+    onehot = np.zeros((len(targets), k))
+    onehot[np.arange(len(targets)), targets] = 1.0
     return onehot
 
 

@@ -102,6 +102,14 @@ def test_seed_003_cross_entropy_table():
         assert losses.cross_entropy(logits, [0]).item() == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("loss", [losses.cross_entropy, losses.hinge])
+def test_class_losses_keep_float32(loss):
+    W = Tensor(np.ones((3, 4), np.float32), requires_grad=True)
+    L = loss(Tensor(np.ones((2, 3), np.float32)) @ W, [1, 3])
+    L.backward()
+    assert L.dtype == np.float32 and W.grad.dtype == np.float32
+
+
 def test_cross_entropy_is_stable_for_huge_logits():
     t = Tensor([[1e4, -1e4, 0.0], [0.0, 1e4, 1e4]], requires_grad=True)
     L = losses.cross_entropy(t, [1, 2])
