@@ -22,6 +22,7 @@ from operator import attrgetter
 from typing import Any
 
 _grad_enabled = True
+_scope: Any = None  # stamped on every node recorded; see in_scope()
 _next_id = count(1).__next__  # creation number: a parent is always older than its children
 _next_pass = count(1).__next__  # stamps the nodes one backward pass has reached
 
@@ -29,7 +30,8 @@ _next_pass = count(1).__next__  # stamps the nodes one backward pass has reached
 class Node:
     """Base of every graph node. Subclasses fill the slots when they create a node."""
 
-    __slots__ = ("_g", "_id", "_local", "_mark", "data", "grad", "label", "op", "parents")
+    __slots__ = ("_g", "_id", "_local", "_mark", "data", "grad", "label", "op", "parents",
+                 "scope")
 
     data: Any
     grad: Any
@@ -37,6 +39,7 @@ class Node:
     op: str
     parents: tuple[Node, ...]
     requires_grad: bool  # whether backward() fills this node's .grad
+    scope: Any  # what was computing when this node was made (a module, say), or None
 
     def __hash__(self) -> int:  # identity: subclasses compare by value with ==
         return id(self)
@@ -89,6 +92,20 @@ def no_grad() -> Iterator[None]:
         _grad_enabled = previous
 
 
+def in_scope(owner: Any, compute: Any, *args: Any) -> Any:
+    """``compute(*args)``, with every node recorded meanwhile stamped ``scope = owner``.
+
+    ``nn.Module`` calls its ``forward`` this way, so a diagram can group a model's nodes by
+    the layer or neuron that computed them. Nested calls stamp the innermost owner.
+    """
+    global _scope
+    outer, _scope = _scope, owner
+    try:
+        return compute(*args)
+    finally:
+        _scope = outer
+
+
 def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any) -> Node:
     """Fill a new node's slots; under ``no_grad`` it is stored as a leaf with no history.
 
@@ -107,6 +124,7 @@ def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any
     node._id = _next_id()
     node._mark = 0
     node._g = 0.0
+    node.scope = _scope
     return node
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 import autograd
 from autograd import Node, Tensor, Value
+from autograd.graph import in_scope
 
 
 class Module:
@@ -27,7 +28,7 @@ class Module:
         raise NotImplementedError
 
     def __call__(self, *args: Any) -> Any:
-        return self.forward(*args)
+        return in_scope(self, self.forward, *args)  # nodes remember which module made them
 
     # ---------------------------------------------------------------- what a module holds
 

@@ -1,0 +1,19 @@
+"""Pictures of backpropagation: graph diagrams in the labs' style, the backward pass step
+by step, the chain rule written out, and training plots."""
+
+from .diagram import draw_graph, save
+from .explain import Explanation, explain
+from .plots import (
+    plot_activation,
+    plot_decision_boundary,
+    plot_history,
+    plot_neuron_response,
+    plot_runs,
+)
+from .steps import backward_steps, save_gif, save_steps
+
+__all__ = [
+    "Explanation", "backward_steps", "draw_graph", "explain", "plot_activation",
+    "plot_decision_boundary", "plot_history", "plot_neuron_response", "plot_runs", "save",
+    "save_gif", "save_steps",
+]

@@ -1,0 +1,52 @@
+"""``python -m viz "EXPRESSION" NAME=VALUE … -o graph.svg``: draw an expression's graph."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .diagram import draw_graph, save
+from .expression import FUNCTIONS, ExpressionError, build, parse_assignment
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m viz",
+        description="Build an expression from Values, backpropagate, and draw its graph.",
+        epilog='example: python -m viz "sigmoid(w1*x1 + w2*x2 + b)" x1=2.8 x2=-1.8 '
+               "w1=1.45 w2=-0.35 b=-4 -o graph.svg   functions: " + ", ".join(FUNCTIONS))
+    parser.add_argument("expression", help="numbers, variables, + - * / **, and functions")
+    parser.add_argument("values", nargs="*", metavar="NAME=VALUE", help="each variable's value")
+    parser.add_argument("-o", "--output", default="graph.svg",
+                        help="where to write the diagram (default graph.svg)")
+    parser.add_argument("--format", choices=["svg", "png", "pdf", "dot"],
+                        help="the diagram's format (default: from the output's extension)")
+    parser.add_argument("--style", choices=["circuit", "record"], default="circuit")
+    parser.add_argument("--no-grad", action="store_true", help="draw forward values only")
+    parser.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR")
+    args = parser.parse_args(argv)
+    try:
+        variables = dict(parse_assignment(v) for v in args.values)
+        root, inputs = build(args.expression, variables)
+    except (ExpressionError, ArithmeticError, ValueError) as error:  # log(-1), 1/0 …
+        parser.exit(2, f"python -m viz: error: {error}\n")
+    if not args.no_grad:
+        root.backward()
+    output = Path(args.output)
+    if args.format:
+        output = output.with_suffix("." + args.format)
+    elif output.suffix.lower() not in (".svg", ".png", ".pdf", ".dot", ".gv"):
+        parser.exit(2, f"python -m viz: error: cannot tell the format of {output.name}; "
+                       "give --format or an extension .svg, .png, .pdf, .dot\n")
+    save(draw_graph(root, style=args.style, rankdir=args.rankdir, show_grad=not args.no_grad),
+         output)
+    grads = "" if args.no_grad else "  " + "  ".join(
+        f"d/d{name} = {v.grad:.6g}" for name, v in inputs.items())
+    print(f"value = {root.data:.6g}{grads}")
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Training plots with matplotlib. Each function draws into ``ax`` if given, else into a
+new figure, and returns the axes it drew on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from autograd import Tensor, no_grad
+
+from .diagram import symbol
+
+
+def _axes(ax: Any, ncols: int = 1, size: tuple[float, float] = (5.0, 3.5)) -> Any:
+    if ax is not None:
+        return ax
+    _, axes = plt.subplots(1, ncols, figsize=(size[0] * ncols, size[1]), squeeze=False)
+    return axes[0] if ncols > 1 else axes[0, 0]
+
+
+def _curves(history: Any) -> Mapping[str, Sequence[float]]:
+    return history.history if hasattr(history, "history") else history
+
+
+def plot_history(history: Any, ax: Any = None) -> Any:
+    """Loss and each metric per epoch, training and validation (``val_*``) together.
+
+    With ``ax`` (one axes, or one per quantity) it draws there; else it makes one panel
+    per quantity (loss, accuracy …) and returns the array of axes.
+    """
+    curves = _curves(history)
+    names = [k for k in curves if not k.startswith("val_")]
+    if not names:
+        raise ValueError("plot_history: the history has no curves")
+    axes = np.atleast_1d(_axes(ax, len(names))) if ax is None or np.ndim(ax) else \
+        np.array([ax] * len(names))
+    for a, name in zip(axes, names):
+        epochs = np.arange(1, len(curves[name]) + 1)
+        a.plot(epochs, curves[name], label=f"train {name}")
+        if f"val_{name}" in curves:
+            a.plot(epochs, curves[f"val_{name}"], label=f"validation {name}", linestyle="--")
+        a.set_xlabel("epoch")
+        a.set_ylabel(name)
+        a.legend()
+        a.grid(alpha=0.3)
+    return axes if len(axes) > 1 else axes[0]
+
+
+def plot_runs(runs: Mapping[str, Any], key: str = "loss", ax: Any = None,
+              log: bool = False) -> Any:
+    """One curve per run on the same axes, e.g. {"lr=0.1": history, "lr=1": history, ...}
+    (seed 000's loss for three learning rates, or seed 003's optimizers side by side)."""
+    ax = _axes(ax)
+    for label, history in runs.items():
+        values = _curves(history)[key]
+        ax.plot(np.arange(1, len(values) + 1), values, label=str(label))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(key)
+    if log:
+        ax.set_yscale("log")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def _predict_grid(model: Any, points: np.ndarray) -> np.ndarray:
+    """The model's output for each 2-D point: one number, or one score per class."""
+    with no_grad():
+        if any(isinstance(p, Tensor) for p in model.parameters()):
+            dtype = next(p.data.dtype for p in model.parameters() if isinstance(p, Tensor))
+            out = model(Tensor(points.astype(dtype))).data
+        else:
+            rows = [model(list(p)) for p in points]
+            out = np.array([[v.data for v in r] if isinstance(r, list) else r.data
+                            for r in rows])
+    return out.reshape(len(points), -1)
+
+
+def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None,
+                           resolution: int | None = None, margin: float = 0.5) -> Any:
+    """The regions a 2-input model assigns to each class, with the data on top.
+
+    With one output the boundary is where it crosses 0.5 for 0/1 labels (a probability) or
+    0 for ±1 labels; with several, each point takes the class of the largest output.
+    Models of Values are evaluated point by point, on a coarser grid by default.
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y).reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"plot_decision_boundary needs 2-D inputs, got X of shape {X.shape}")
+    tensor_model = any(isinstance(p, Tensor) for p in model.parameters())
+    n = resolution or (200 if tensor_model else 60)
+    (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    out = _predict_grid(model, np.column_stack([gx.ravel(), gy.ravel()]))
+    ax = _axes(ax, size=(4.5, 4.0))
+    if out.shape[1] > 1:
+        regions = out.argmax(axis=1).reshape(gx.shape)
+        ax.contourf(gx, gy, regions, levels=np.arange(out.shape[1] + 1) - 0.5, alpha=0.3,
+                    cmap="tab10", vmin=0, vmax=9)
+    else:
+        threshold = 0.0 if np.isin(y, (-1, 1)).all() and (y == -1).any() else 0.5
+        field = out[:, 0].reshape(gx.shape)
+        ax.contourf(gx, gy, field > threshold, levels=[-0.5, 0.5, 1.5], alpha=0.3,
+                    colors=["#1f77b4", "#ff7f0e"])
+        ax.contour(gx, gy, field, levels=[threshold], colors="k", linewidths=1)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="tab10", vmin=0 if y.min() >= 0 else -1,
+               vmax=9, edgecolors="k", s=25)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    return ax
+
+
+def plot_activation(name: str, ax: Any = None, x: Any = None, **options: Any) -> Any:
+    """An activation function and its derivative (computed by backprop), as in seed 004's
+    figures 1-4. ``options`` go to the method, e.g. ``plot_activation("leaky_relu", alpha=0.1)``."""
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    t = Tensor(x, requires_grad=True)
+    try:
+        y = getattr(t, name)(**options)
+    except AttributeError:
+        raise ValueError(f"plot_activation: unknown activation {name!r}") from None
+    y.sum().backward()
+    ax = _axes(ax)
+    ax.plot(x, y.data, label=f"{symbol(name)}(x)")
+    ax.plot(x, t.grad, label="derivative", linestyle="--")
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.axvline(0, color="grey", linewidth=0.5)
+    ax.set_xlabel("x")
+    ax.set_title(name + "".join(f", {k}={v}" for k, v in options.items()))
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_neuron_response(neuron: Any, ax: Any = None, resolution: int = 50) -> Any:
+    """A 2-input neuron's output over inputs in [0, 1]² (seed 000), as a filled contour."""
+    if len(neuron.w) != 2:
+        raise ValueError(f"plot_neuron_response needs a neuron with 2 inputs, got "
+                         f"{len(neuron.w)}")
+    grid = np.linspace(0, 1, resolution)
+    gx, gy = np.meshgrid(grid, grid)
+    with no_grad():
+        z = np.array([[neuron([a, b]).data for a in grid] for b in grid])
+    ax = _axes(ax, size=(4.5, 4.0))
+    image = ax.contourf(gx, gy, z, levels=20, cmap="viridis")
+    ax.figure.colorbar(image, ax=ax, label="output")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    w = ", ".join(f"{v.data:.3g}" for v in neuron.w)
+    ax.set_title(f"{neuron.activation}: w = [{w}], b = {neuron.b.data:.3g}")
+    return ax
