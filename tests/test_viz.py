@@ -170,7 +170,8 @@ def test_explain_writes_the_chain_rule_path_by_path():
     assert e.paths[0].steps[-1].value == pytest.approx(s * (1 - s))
     assert e.total == pytest.approx(e.gradient) and e.gradient == pytest.approx(0.622874, 1e-5)
     text = str(e)
-    assert "∂y/∂z4 = σ(z4)(1 − σ(z4)) = 0.222455" in text and "sum over paths" in text
+    assert "path 1: w1 → ×₁ → +₁ → +₂ → y" in text
+    assert "∂y/∂+₂ = σ(+₂)(1 − σ(+₂)) = 0.222455" in text and "sum over paths" in text
     assert e._repr_latex_().startswith(r"$\frac{\partial y}{\partial w1}")
 
     x = Value(0.5, label="x")

@@ -117,17 +117,23 @@ def explain(root: Node, leaf: Node, max_paths: int = 200) -> Explanation:
     return Explanation(names[id(root)], names[id(leaf)], paths, gradient)
 
 
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
 def _names(nodes: list[Node]) -> dict[int, str]:
-    """Labels where given; constants by value; other nodes as z1, z2 … in forward order."""
-    names, k = {}, 0
+    """Labels where given; constants by value; other nodes by their operation, numbered in
+    forward order: ×₁, +₂, σ₁ …"""
+    names: dict[int, str] = {}
+    counts: dict[str, int] = {}
     for node in reversed(nodes):
         if node.label:
             names[id(node)] = node.label
         elif not node.parents:
             names[id(node)] = fmt(node.data, 4)
         else:
-            k += 1
-            names[id(node)] = f"z{k}"
+            op = symbol(node.op)
+            counts[op] = counts.get(op, 0) + 1
+            names[id(node)] = op + str(counts[op]).translate(_SUBSCRIPT)
     return names
 
 
