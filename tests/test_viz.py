@@ -93,6 +93,10 @@ def test_tensor_nodes_show_shape_and_small_values_or_a_summary():
     assert "mean" in circuit and "‖·‖" in circuit  # the (4, 3) product: summarized
     record = viz.draw_graph(loss, style="record").source
     assert "(2, 3) float64" in record and "(4, 3) float64" in record
+    (x_box,) = [line for line in record.splitlines() if '"{ x |' in line]
+    assert "data" in x_box and "grad" not in x_box  # x needs no gradient: none is drawn
+    for graph in (viz.draw_graph(loss), viz.draw_graph(loss, style="record")):
+        assert "<svg" in graph.pipe(format="svg").decode()  # the real dot accepts it
 
 
 def test_model_names_parameters_and_draws_modules_as_clusters():

@@ -153,8 +153,9 @@ class _Drawing:
     def value_text(self, node: Node) -> str:
         return fmt(node.data, self.precision)
 
-    def grad_text(self, g: Any) -> str:
-        return "" if g is None else fmt(g, self.precision)
+    def grad_text(self, g: Any) -> str | None:
+        """A gradient as text, or None where there is none (a Tensor that needs no grad)."""
+        return None if g is None else fmt(g, self.precision)
 
     def wire_label(self, value: str, grad: str | None) -> str:
         rows = f"{html.escape(value)}"
@@ -247,7 +248,8 @@ class _Drawing:
             text += f'<br/><font point-size="9">{html.escape(extra)}</font>'
         if self.show_grad and self.revealed(node) and len(self.consumers[id(node)]) > 1:
             total = self.grad_text(self.grad_of(node))  # the wires' gradients add up to this
-            text += f'<br/><font color="{RED}">Σ {html.escape(total)}</font>'
+            if total is not None:
+                text += f'<br/><font color="{RED}">Σ {html.escape(total)}</font>'
         return f"<{text}>"
 
     def _record(self, g: graphviz.Digraph) -> None:
@@ -258,8 +260,9 @@ class _Drawing:
             cells = [self.name(node) or " ", f"data {self.value_text(node)}"]
             if _shape_text(node):
                 cells.insert(1, _shape_text(node))
-            if self.show_grad and self.revealed(node):
-                cells.append(f"grad {self.grad_text(self.grad_of(node))}")
+            grad = self.grad_text(self.grad_of(node))
+            if self.show_grad and self.revealed(node) and grad is not None:
+                cells.append(f"grad {grad}")
             label = "{ " + " | ".join(_record_escape(c) for c in cells) + " }"
             fill = HIGHLIGHT if id(node) in self.highlight else "white"
             items.append((path, lambda c, nid=nid, label=label, fill=fill:
