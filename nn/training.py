@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -53,7 +54,8 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     optimizer defaults to ``SGD(lr=0.01)``, ``batch_size=None`` means the whole set, and
     ``schedule`` (an ``nn.optim`` schedule) is stepped once per epoch. The same ``seed``
     gives the same shuffles, so a run can be repeated exactly. Models of Values are fed
-    one example at a time; models of Tensors a whole batch at once.
+    one example at a time; models of Tensors a whole batch at once. If the loss stops being
+    finite (training diverged), ``fit`` raises ``FloatingPointError`` before the bad step.
     """
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
@@ -72,16 +74,22 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
         model.train()
         order = rng.permutation(n) if shuffle else np.arange(n)
         total, correct = 0.0, 0.0
-        for start in range(0, n, size):
+        for k, start in enumerate(range(0, n, size), 1):
             batch = order[start:start + size]
             optimizer.zero_grad()
             prediction = _forward(model, X[batch])
             L = loss(prediction, _target_for(prediction, y[batch], loss))
             if l2:
                 L = L + losses.l2(weights, l2)
+            value = _item(L)
+            if not math.isfinite(value):  # stop before a nan reaches the weights
+                raise FloatingPointError(
+                    f"fit: the loss is {value} at epoch {epoch}, batch {k}: training diverged. "
+                    f"Try a smaller learning rate (it is {optimizer.lr:g}) or standardized "
+                    "inputs.")
             L.backward()
             optimizer.step()
-            total += _item(L) * len(batch)
+            total += value * len(batch)
             if metrics:
                 correct += accuracy(prediction, y[batch], loss) * len(batch)
         values = {"loss": total / n}

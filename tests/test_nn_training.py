@@ -82,6 +82,17 @@ def test_accuracy_rules():
                        losses.binary_cross_entropy_with_logits) == 1.0  # logits at 0
 
 
+def test_fit_stops_when_training_diverges():
+    X, y = nn.data.two_moons(64, seed=0)
+    model = nn.Sequential(nn.Linear(2, 32, "relu", seed=0), nn.Linear(32, 1, seed=1))
+    with pytest.raises(FloatingPointError, match=r"the loss is (nan|inf) at epoch \d+, batch \d+: "
+                                                 r"training diverged. Try a smaller learning "
+                                                 r"rate \(it is 5\)"), np.errstate(all="ignore"):
+        nn.fit(model, X * 100, y * 100, loss=losses.mse, epochs=50, batch_size=16,
+               optimizer=optim.SGD(model.parameters(), lr=5.0), verbose=False)
+    assert all(np.isfinite(p.data).all() for p in model.parameters())  # no nan step was taken
+
+
 def test_fit_errors():
     X, y = nn.data.logic_gate("OR")
     with pytest.raises(ValueError, match="X has 4 examples but y has 3"):
