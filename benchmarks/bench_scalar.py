@@ -18,22 +18,16 @@ import sys
 import time
 import tracemalloc
 
-import numpy as np
 from micrograd import engine as mg
 
+import nn
 from autograd import Value
 
 
-def two_moons(n: int = 100, noise: float = 0.1, seed: int = 0):
-    """The two interleaving half circles of sklearn's make_moons, labels in {-1, 1}."""
-    rng = np.random.default_rng(seed)
-    n_out = n // 2
-    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n - n_out)
-    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
-                        np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], 1)])
-    X += rng.normal(scale=noise, size=X.shape)
-    y = np.concatenate([-np.ones(n_out), np.ones(n - n_out)])
-    return X.tolist(), y.tolist()
+def two_moons(n: int = 100):
+    """micrograd's demo data: two moons with labels -1 and 1 (for the SVM loss)."""
+    X, y = nn.data.two_moons(n, noise=0.1, seed=0)
+    return X.tolist(), (2 * y - 1).tolist()
 
 
 def make_mlp(value_type, weights):
