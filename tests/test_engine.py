@@ -220,3 +220,13 @@ def test_backward_and_grad_refuse_what_is_not_a_node_and_change_nothing():
         autograd.grad(4.0, [x])
     with pytest.raises(TypeError, match="inputs must be Values or Tensors, got float"):
         autograd.grad(y, [2.0])
+
+
+def test_value_op_defines_an_op_and_checks_its_arguments():
+    x = Value(3.0)
+    cube = autograd.value_op(x.data**3, "cube", [x], [3 * x.data**2])
+    cube.backward()
+    assert (cube.data, cube.op, x.grad) == (27.0, "cube", 27.0)
+    with pytest.raises(ValueError, match="needs one local derivative per parent Value, got 1 "
+                                         "for 2 parents"):
+        autograd.value_op(1.0, "bad", [x, x], [1.0])

@@ -117,3 +117,11 @@ def test_cifar10_pickle_batches_are_read_safely(tmp_path):
     (tmp_path / "wrong").write_bytes(pickle.dumps({b"data": np.zeros((2, 5)), b"labels": [1, 2]}))
     with pytest.raises(ValueError, match="not the arrays of a CIFAR-10 batch"):
         data.read_cifar10_pickle(tmp_path / "wrong")
+
+
+def test_unstratified_split_keeps_every_example_once():
+    X = np.arange(20).reshape(10, 2)
+    y = np.arange(10)
+    A, B, ya, yb = data.train_test_split(X, y, 0.3, seed=1, stratify=False)
+    assert len(B) == 3 and sorted(np.concatenate([ya, yb]).tolist()) == list(range(10))
+    np.testing.assert_array_equal(A[:, 0] // 2, ya)  # rows stay with their labels

@@ -165,3 +165,15 @@ def test_parameters_without_gradient_are_left_alone_and_dtype_kept():
     opt.step()
     assert b.grad is None and (b.data == 1).all()
     assert a.data.dtype == np.float32 and (a.data < 1).all()
+
+
+def test_optimizer_state_dict_holds_copies_of_its_state():
+    w = Tensor(W0.copy(), requires_grad=True)
+    opt = optim.Adam([w], lr=0.1)
+    (w * w).sum().backward()
+    opt.step()
+    state = opt.state_dict()
+    assert state["lr"] == 0.1 and state["steps"] == 1
+    np.testing.assert_allclose(state["state"][0]["m"], 0.1 * 2 * W0)
+    state["state"][0]["m"][0] = 99.0
+    assert opt.state[0]["m"][0] != 99.0

@@ -277,3 +277,11 @@ def test_extreme_inputs_stay_finite():
 def test_value_and_tensor_do_not_mix_silently():
     with pytest.raises(TypeError):
         Tensor([1.0]) + Value(1.0)
+
+
+def test_tensor_op_checks_its_arguments():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match="needs one vjp per parent Tensor, got 2 for 1"):
+        autograd.tensor_op(x.data, "bad", [x], [lambda g: g, lambda g: g])
+    with pytest.raises(ValueError, match="needs one vjp per parent Tensor"):
+        autograd.tensor_op(x.data, "bad", [x.data], [lambda g: g])
