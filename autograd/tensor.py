@@ -506,9 +506,14 @@ _new = object.__new__
 
 def _result(data: Any, op: str, parents: tuple, vjps: list) -> Tensor:
     """A new Tensor computed by ``op``; it joins the graph only if an operand requires grad."""
-    needs = any(p.requires_grad for p in parents)
-    data = np.asarray(data)  # numpy reductions and indexing may give a scalar, not an array
-    out = record(_new(Tensor), None, data, op, parents if needs else (), vjps if needs else ())
+    for p in parents:
+        if p._requires_grad:
+            break
+    else:  # no operand needs a gradient: a constant, outside the graph
+        parents, vjps = (), ()
+    if data.__class__ is not np.ndarray:  # numpy reductions may give a scalar, not an array
+        data = np.asarray(data)
+    out = record(_new(Tensor), None, data, op, parents, vjps)
     out._requires_grad = bool(out.parents)
     return out
 
