@@ -125,3 +125,9 @@ def test_unstratified_split_keeps_every_example_once():
     A, B, ya, yb = data.train_test_split(X, y, 0.3, seed=1, stratify=False)
     assert len(B) == 3 and sorted(np.concatenate([ya, yb]).tolist()) == list(range(10))
     np.testing.assert_array_equal(A[:, 0] // 2, ya)  # rows stay with their labels
+
+
+def test_digits_without_scikit_learn_says_which_extra_to_install(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match=r"pip install 'backprop-lens\[datasets\]'"):
+        data.load_digits()
