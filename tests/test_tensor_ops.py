@@ -10,7 +10,13 @@ from hypothesis.extra import numpy as hnp
 import autograd
 from autograd import Tensor
 
-TENSOR_EXAMPLES = settings(max_examples=100)
+
+def examples(share: float) -> settings:
+    """A share of the active profile's examples (300 by default, 5000 for 'thorough')."""
+    return settings(max_examples=max(10, int(settings.default.max_examples * share)))
+
+
+TENSOR_EXAMPLES = examples(1 / 3)
 
 
 def numeric_grads(loss, arrays, eps=1e-6):
@@ -154,7 +160,7 @@ MATMUL_SHAPES = [
 
 @pytest.mark.parametrize(("sa", "sb"), MATMUL_SHAPES)
 def test_matmul(sa, sb):
-    @settings(max_examples=20)
+    @examples(1 / 15)
     @given(arrays(sa), arrays(sb))
     def run(a, b):
         check(lambda x, y: x @ y, np.matmul, a, b)
@@ -172,7 +178,7 @@ def axes_for(shape):
 @pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "var", "std"])
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_reductions(name, keepdims):
-    @settings(max_examples=40)
+    @examples(2 / 15)
     @given(arrays(hnp.array_shapes(min_dims=0, max_dims=3, max_side=4), unique=True), st.data())
     def run(x, data):
         axis = data.draw(st.sampled_from(axes_for(x.shape)))
@@ -191,7 +197,7 @@ def test_ties_share_the_gradient_of_max():
 
 
 @given(arrays(hnp.array_shapes(min_dims=1, max_dims=4, max_side=3)), st.data())
-@settings(max_examples=60)
+@examples(1 / 5)
 def test_shape_ops(x, data):
     order = data.draw(st.permutations(range(x.ndim)))
     check(lambda t: t.transpose(*order), lambda a: a.transpose(order), x)
@@ -203,7 +209,7 @@ def test_shape_ops(x, data):
 
 
 @given(arrays(hnp.array_shapes(min_dims=2, max_dims=2, min_side=2, max_side=5)), st.data())
-@settings(max_examples=60)
+@examples(1 / 5)
 def test_indexing(x, data):
     n, m = x.shape
     rows = np.array(data.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=6)))
@@ -223,7 +229,7 @@ def test_boolean_mask_indexing():
 
 
 @given(st.integers(1, 3), st.integers(0, 1), st.data())
-@settings(max_examples=40)
+@examples(2 / 15)
 def test_concatenate_and_stack(k, axis, data):
     shapes = [(2, data.draw(st.integers(1, 3))) if axis else (data.draw(st.integers(1, 3)), 2)
               for _ in range(k)]
@@ -240,7 +246,7 @@ def _softmax(x, axis):
 
 
 @given(arrays(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4)), st.data())
-@settings(max_examples=60)
+@examples(1 / 5)
 def test_softmax_and_log_softmax(x, data):
     axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
     check(lambda t: t.softmax(axis), lambda a: _softmax(a, axis), x)
