@@ -28,15 +28,18 @@ def _curves(history: Any) -> Mapping[str, Sequence[float]]:
 def plot_history(history: Any, ax: Any = None) -> Any:
     """Loss and each metric per epoch, training and validation (``val_*``) together.
 
-    With ``ax`` (one axes, or one per quantity) it draws there; else it makes one panel
-    per quantity (loss, accuracy …) and returns the array of axes.
+    Without ``ax`` it makes one panel per quantity (loss, accuracy …) and returns them; with
+    a sequence of axes it fills them in that order; with a single axes it draws the loss.
     """
     curves = _curves(history)
     names = [k for k in curves if not k.startswith("val_")]
     if not names:
         raise ValueError("plot_history: the history has no curves")
-    axes = np.atleast_1d(_axes(ax, len(names))) if ax is None or np.ndim(ax) else \
-        np.array([ax] * len(names))
+    if ax is not None and not np.ndim(ax):  # one axes: one quantity, the loss
+        names = ["loss"] if "loss" in names else names[:1]
+        axes = np.array([ax])
+    else:
+        axes = np.atleast_1d(_axes(ax, len(names)))
     for a, name in zip(axes, names):
         epochs = np.arange(1, len(curves[name]) + 1)
         a.plot(epochs, curves[name], label=f"train {name}")
