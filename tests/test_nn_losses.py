@@ -159,3 +159,14 @@ def test_shape_and_label_errors():
         losses.mse("0.5", [1.0])
     with pytest.raises(ValueError, match="2 predictions and a target of shape \\(3,\\) differ"):
         losses.mse([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("loss", [losses.mse, losses.half_squared_error,
+                                  losses.binary_cross_entropy,
+                                  losses.binary_cross_entropy_with_logits])
+def test_elementwise_loss_gradients_against_finite_differences(loss):
+    p = Tensor(np.array([[0.2, 0.7], [0.9, 0.4]]), requires_grad=True, label="p")
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert gradcheck(lambda p: loss(p, y), [p])
+    values = [Value(v, label=f"p{i}") for i, v in enumerate(p.data.ravel())]
+    assert gradcheck(lambda *vs: loss(list(vs), y.ravel()), values)

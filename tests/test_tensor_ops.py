@@ -269,3 +269,8 @@ def test_softmax_is_stable_for_logits_of_magnitude_1e4():
 def test_repeated_use_of_one_input_in_a_matmul():
     a = np.array([[0.3, -1.2], [0.8, 0.5]])
     check(lambda t: t @ t @ t.T, lambda x: x @ x @ x.T, a)
+
+
+def test_array_on_the_left_of_matmul():
+    a = np.array([[1.0, 2.0], [3.0, -1.0]])
+    check(lambda t: a @ t, lambda x: a @ x, np.array([[0.5], [-2.0]]))
