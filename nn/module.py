@@ -69,14 +69,15 @@ class Module:
     def summary(self) -> str:
         """A table with one row per module that holds parameters (a layer of neurons is one
         row): its parameters' shapes and how many numbers they hold, then the total."""
+        modules = list(self.named_modules())
+        folded = tuple(f"{name}." for name, m in modules if name and m._summary_row)
         rows = []
-        for name, module in self.named_modules():
+        for name, module in modules:
             if module._summary_row and module.parameters():
                 params = list(module.named_parameters())
             else:
                 params = list(_direct_parameters(module))
-                if not params or any(m._summary_row for p_name, m in self.named_modules()
-                                     if p_name and name.startswith(p_name + ".")):
+                if not params or name.startswith(folded):  # inside a row already shown
                     continue
             rows.append((name or type(self).__name__, type(module).__name__,
                          _shapes(module, params), str(sum(_size(p) for _, p in params))))

@@ -179,7 +179,7 @@ class _Drawing:
             self._record(g)
         return g
 
-    def _container(self, g: graphviz.Digraph, node: Node):
+    def _container(self, node: Node) -> str | None:
         """The (possibly nested) cluster a node belongs in, when a model was given."""
         if node.scope is not None and id(node.scope) in self.modules:
             return self.modules[id(node.scope)]
@@ -212,7 +212,7 @@ class _Drawing:
         items = []
         for node in self.nodes:
             nid = self.ids[id(node)]
-            path = self._container(g, node)
+            path = self._container(node)
             fill = HIGHLIGHT if id(node) in self.highlight else "white"
             if node.parents:
                 text = symbol(node.op)
@@ -256,7 +256,7 @@ class _Drawing:
         items = []
         for node in self.nodes:
             nid = self.ids[id(node)]
-            path = self._container(g, node)
+            path = self._container(node)
             cells = [self.name(node) or " ", f"data {self.value_text(node)}"]
             if _shape_text(node):
                 cells.insert(1, _shape_text(node))
@@ -283,7 +283,7 @@ class _Drawing:
         """One node per top-level module of the model; other nodes as they are."""
         group: dict[int, str] = {}
         for node in self.nodes:
-            path = self._container(g, node)
+            path = self._container(node)
             if path is not None:
                 group[id(node)] = path.split(".")[0] + (
                     "." + path.split(".")[1] if "." in path else "")
