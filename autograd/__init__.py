@@ -8,7 +8,18 @@
 """
 
 from .gradcheck import GradcheckError, GradcheckReport, GradRow, gradcheck, numerical_grad
-from .graph import Node, grad, is_grad_enabled, no_grad, topological_order, zero_grad
+from .graph import (
+    Node,
+    backward_pass,
+    detect_anomaly,
+    edge_grad,
+    grad,
+    is_grad_enabled,
+    local_derivative,
+    no_grad,
+    topological_order,
+    zero_grad,
+)
 from .tensor import Tensor, concatenate, stack, tensor_op
 from .value import Value, value_op
 
@@ -19,10 +30,14 @@ __all__ = [
     "Node",
     "Tensor",
     "Value",
+    "backward_pass",
     "concatenate",
+    "detect_anomaly",
+    "edge_grad",
     "grad",
     "gradcheck",
     "is_grad_enabled",
+    "local_derivative",
     "no_grad",
     "numerical_grad",
     "stack",

@@ -15,14 +15,22 @@ kept in ``_local``, one entry per parent:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import count
 from operator import attrgetter
 from typing import Any
 
-_grad_enabled = True
-_scope: Any = None  # stamped on every node recorded; see in_scope()
+import numpy as np
+
+# What is recording right now, per thread and per asyncio task (as torch.no_grad is per
+# thread): (grad enabled, scope stamped on new nodes, anomaly detection on). One tuple, so
+# recording a node reads the context once.
+_state: ContextVar[tuple[bool, Any, bool]] = ContextVar("autograd_state",
+                                                        default=(True, None, False))
+_get_state = _state.get
 _next_id = count(1).__next__  # creation number: a parent is always older than its children
 _next_pass = count(1).__next__  # stamps the nodes one backward pass has reached
 
@@ -74,22 +82,39 @@ class Node:
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations are being recorded into the graph right now."""
-    return _grad_enabled
+    """Whether operations are being recorded into the graph right now (in this thread)."""
+    return _get_state()[0]
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block operations compute values but record no graph (as ``torch.no_grad``).
-
-    Use it for evaluation, parameter updates, and finite differences.
-    """
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
+def _changed(**change: Any) -> Iterator[None]:
+    enabled, scope, anomaly = _get_state()
+    new = (change.get("enabled", enabled), change.get("scope", scope),
+           change.get("anomaly", anomaly))
+    token = _state.set(new)
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _state.reset(token)
+
+
+def no_grad():
+    """Inside this block operations compute values but record no graph (as ``torch.no_grad``).
+
+    Use it for evaluation, parameter updates, and finite differences. It applies to the
+    thread (and the asyncio task) that enters it, not to others running meanwhile.
+    """
+    return _changed(enabled=False)
+
+
+def detect_anomaly():
+    """Inside this block, the first op whose value is nan or inf, and the first backward step
+    whose gradient is, raises ``FloatingPointError`` naming the op and its inputs.
+
+    As ``torch.autograd.detect_anomaly``: slower (every result is checked), for debugging.
+    Outside it, nan and inf propagate by IEEE 754 rules, as in numpy and PyTorch.
+    """
+    return _changed(anomaly=True)
 
 
 def in_scope(owner: Any, compute: Any, *args: Any) -> Any:
@@ -98,12 +123,8 @@ def in_scope(owner: Any, compute: Any, *args: Any) -> Any:
     ``nn.Module`` calls its ``forward`` this way, so a diagram can group a model's nodes by
     the layer or neuron that computed them. Nested calls stamp the innermost owner.
     """
-    global _scope
-    outer, _scope = _scope, owner
-    try:
+    with _changed(scope=owner):
         return compute(*args)
-    finally:
-        _scope = outer
 
 
 def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any) -> Node:
@@ -111,11 +132,12 @@ def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any
 
     ``grad`` is the node type's starting gradient (0.0 for a Value, None for a Tensor).
     """
+    enabled, scope, anomaly = _get_state()
     node.data = data
     node.grad = grad
     node.label = None
     node.op = op
-    if _grad_enabled:
+    if enabled:
         node.parents = parents
         node._local = local
     else:
@@ -124,8 +146,34 @@ def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any
     node._id = _next_id()
     node._mark = 0
     node._g = 0.0
-    node.scope = _scope
+    node.scope = scope
+    if anomaly and op and not _finite(data):
+        raise FloatingPointError(f"detect_anomaly: {op} made {_what(data)} from "
+                                 f"{' and '.join(_describe(p) for p in parents)}")
     return node
+
+
+def _finite(x: Any) -> bool:
+    if isinstance(x, float):
+        return math.isfinite(x)
+    return bool(np.isfinite(x).all())
+
+
+def _what(x: Any) -> str:
+    """'nan', 'inf', or how many elements of an array are which."""
+    if isinstance(x, float):
+        return str(x).replace("-", "")
+    bad = ~np.isfinite(x)
+    return (f"{'nan' if np.isnan(x).any() else 'inf'} in {int(bad.sum())} of {x.size} "
+            "element(s)")
+
+
+def _describe(node: Node) -> str:
+    """A node as a person would name it: label, value (or shape), and where it came from."""
+    data = node.data
+    value = f"{data:g}" if isinstance(data, float) else f"shape {tuple(data.shape)}"
+    name = f"{node.label} = {value}" if node.label else value
+    return f"{name} ({'made by ' + node.op if node.op else 'a leaf'})"
 
 
 def topological_order(root: Node) -> list[Node]:
@@ -164,26 +212,38 @@ def _reachable(root: Node) -> tuple[list[Node], list[Node]]:
 _creation_number = attrgetter("_id")
 
 
-def backpropagate(root: Node, seed: Any, accumulate: bool) -> None:
+def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], list[Node]]:
     """Reverse mode: push ``seed`` (d root / d root) back to every node ``root`` depends on.
 
     Each node's gradient for this pass is gathered in ``_g``; with ``accumulate`` it is then
     added to ``.grad``. Keeping the pass's gradient apart from ``.grad`` is what makes a
     second ``backward()`` add exactly one more gradient, intermediate nodes included.
+    Returns the nodes reached, in the order they were completed: interior ones, then leaves.
+
+    Every node owns the array in its ``.grad``: an array already stored in another node's
+    ``.grad`` in this pass, or a view of one, is copied first (as PyTorch's AccumulateGrad).
+    Each vector-Jacobian product's result is checked to have its input's shape.
     """
     interior, leaves = _reachable(root)
     root._g = seed
+    if _get_state()[2]:
+        _backpropagate_checked(interior, leaves, accumulate)
+        return interior, leaves
+    handed: set[int] = set()  # ids of the arrays stored in a .grad during this pass
     for node in interior:
         g = node._g
         if accumulate:
             total = node.grad
-            node.grad = g if total is None else total + g
+            node.grad = _own(g, handed) if total is None else total + g
         local = node._local
         if type(local) is not tuple:  # array chain rule: a vector-Jacobian product per parent
             for parent, vjp in zip(node.parents, local):
-                if parent.requires_grad:
+                if parent._requires_grad:
+                    r = vjp(g)
+                    if r.__class__ is not _ndarray or r.shape != parent.data.shape:
+                        r = _checked_vjp(node, parent, r)
                     total = parent._g
-                    parent._g = vjp(g) if total.__class__ is float else total + vjp(g)
+                    parent._g = r if total.__class__ is float else total + r
         elif len(local) == 2:  # scalar chain rule: d root/d parent += d node/d parent * g
             a, b = node.parents
             da, db = local
@@ -198,7 +258,99 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> None:
         for leaf in leaves:
             if leaf.requires_grad:
                 total = leaf.grad
-                leaf.grad = leaf._g if total is None else total + leaf._g
+                leaf.grad = _own(leaf._g, handed) if total is None else total + leaf._g
+    return interior, leaves
+
+
+_ndarray = np.ndarray
+
+
+def _own(g: Any, handed: set[int]) -> Any:
+    """``g`` to be stored in a ``.grad``: copied if another ``.grad`` already holds it or it
+    is a view of another array; numbers pass unchanged."""
+    if g.__class__ is _ndarray:
+        if g.base is not None or id(g) in handed:
+            g = g.copy()
+        handed.add(id(g))
+    return g
+
+
+def _checked_vjp(node: Node, parent: Node, r: Any) -> Any:
+    """A vector-Jacobian product's result, or an error naming the op whose result is wrong."""
+    i = next(k for k, p in enumerate(node.parents) if p is parent)
+    shape = parent.data.shape
+    if isinstance(r, np.generic | float | int) and shape == ():
+        return np.asarray(r, dtype=parent.data.dtype)
+    got = f"shape {r.shape}" if isinstance(r, np.ndarray) else f"a {type(r).__name__}"
+    raise ValueError(f"{node.op}: the gradient its vjp returned for input {i} has {got}, the "
+                     f"input has shape {shape}; a vjp must return an array of its input's shape")
+
+
+def edge_grad(child: Node, index: int, child_grad: Any) -> Any:
+    """The gradient flowing back along the ``index``-th input wire of ``child``, given the
+    gradient of ``child`` (d root / d child): the chain rule for one edge.
+
+    None for a wire into a Tensor that does not require grad (no gradient flows there).
+    """
+    local = child._local
+    if type(local) is tuple:  # scalar node: local derivative times the child's gradient
+        return local[index] * child_grad
+    if not child.parents[index].requires_grad:
+        return None
+    return local[index](child_grad)
+
+
+def local_derivative(child: Node, index: int) -> float:
+    """d child / d (its ``index``-th input) of a scalar node, as the op recorded it."""
+    local = child._local
+    if type(local) is not tuple:
+        raise TypeError(f"local_derivative: {child.op} is an array op; its derivative is a "
+                        "vector-Jacobian product, see edge_grad()")
+    return local[index]
+
+
+def backward_pass(root: Node, gradient: Any = None) -> list[tuple[Node, Any]]:
+    """Reverse mode without touching ``.grad``: each node ``root`` depends on with its gradient
+    (d root / d node), in the order the engine completes them, leaves last.
+
+    This is what :meth:`Node.backward` would add to each ``.grad``; the step-by-step
+    diagrams are drawn from it.
+    """
+    interior, leaves = backpropagate(root, root._seed(gradient), accumulate=False)
+    return [(node, node._as_grad(node._g)) for node in interior + leaves]
+
+
+def _backpropagate_checked(interior: list[Node], leaves: list[Node], accumulate: bool) -> None:
+    """The same pass as :func:`backpropagate`, checking every gradient (detect_anomaly)."""
+    handed: set[int] = set()
+    for node in interior:
+        g = node._g
+        if accumulate:
+            node.grad = _own(g, handed) if node.grad is None else node.grad + g
+        for i, parent in enumerate(node.parents):
+            if not parent.requires_grad:
+                continue
+            r = edge_grad(node, i, g)
+            if type(node._local) is not tuple and (
+                    r.__class__ is not _ndarray or r.shape != parent.data.shape):
+                r = _checked_vjp(node, parent, r)
+            if not _finite(r):
+                name = parent.label or f"input {i} ({_describe(parent)})"
+                raise FloatingPointError(
+                    f"detect_anomaly: the gradient of {node.op} with respect to {name} is "
+                    f"{_what(r)}; the gradient arriving at {node.op} was {_what_or_value(g)}")
+            total = parent._g
+            parent._g = r if total.__class__ is float and r.__class__ is not float else total + r
+    if accumulate:
+        for leaf in leaves:
+            if leaf.requires_grad:
+                leaf.grad = _own(leaf._g, handed) if leaf.grad is None else leaf.grad + leaf._g
+
+
+def _what_or_value(g: Any) -> str:
+    if _finite(g):
+        return f"{g:g}" if isinstance(g, float) else "finite"
+    return _what(g)
 
 
 def grad(output: Node, inputs: Iterable[Node]) -> list[Any]:
@@ -214,7 +366,8 @@ def grad(output: Node, inputs: Iterable[Node]) -> list[Any]:
             raise TypeError(f"grad() inputs must be Values or Tensors, got {type(x).__name__}")
     backpropagate(output, output._seed(None), accumulate=False)
     mark = output._mark
-    return [x._as_grad(x._g if x._mark == mark else 0.0) for x in inputs]
+    handed: set[int] = set()
+    return [_own(x._as_grad(x._g if x._mark == mark else 0.0), handed) for x in inputs]
 
 
 def zero_grad(nodes: Iterable[Node]) -> None:

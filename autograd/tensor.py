@@ -27,7 +27,8 @@ class Tensor(Node):
     ``Tensor(data, requires_grad=False, label=None)``: numpy float arrays keep their dtype
     (float32 stays float32) and share memory with ``data``, as ``torch.from_numpy`` does;
     Python numbers and lists become float64. ``.grad`` is None until a backward pass
-    reaches the tensor. Treat ``.grad`` as read-only: it may share memory with others.
+    reaches the tensor, and then it is an array of the tensor's own (never shared with another
+    tensor's ``.grad``).
     """
 
     __slots__ = ("_requires_grad",)
@@ -151,26 +152,32 @@ class Tensor(Node):
             return NotImplemented
         if isinstance(exponent, Tensor):  # a ** b = exp(b ln a)
             b = exponent.data
+            with np.errstate(all="ignore"):  # overflow gives inf; the domain is checked next
+                r = _broadcasting(np.power, "**", self, exponent)
+            _check_power(a, b, "Tensor ** Tensor")
             if exponent.requires_grad and (a <= 0).any():
                 raise ValueError("Tensor ** Tensor: an exponent that requires grad needs a "
                                  "positive base (d/db a**b = a**b ln a)")
-            r = _finite(lambda: _broadcasting(np.power, "**", self, exponent), a, "**")
+
+            def vjp_base(g: np.ndarray) -> np.ndarray:  # b a^(b-1), and 0 where b = 0
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    local = np.where(b == 0, 0.0, b * np.power(a, b - 1))
+                return _unbroadcast(g * local, a.shape)
+
             return _result(r, "**", (self, exponent),
-                           [lambda g: _unbroadcast(g * b * np.power(a, b - 1), a.shape),
-                            lambda g: _unbroadcast(g * r * np.log(a), b.shape)])
+                           [vjp_base, lambda g: _unbroadcast(g * r * np.log(a), b.shape)])
         if not isinstance(exponent, Real):
             return NotImplemented
         n = float(exponent)
-        if not n.is_integer() and (a < 0).any():
-            raise ValueError(f"Tensor ** {n!r}: a negative base to a non-integer power is "
-                             "not real")
-        if n < 0 and (a == 0).any():
-            raise ZeroDivisionError(f"Tensor ** {n!r}: zero to a negative power")
-        r = _finite(lambda: np.power(a, n), a, f"** {n!r}")
+        _check_power(a, n, f"Tensor ** {n!r}")
+        with np.errstate(over="ignore"):  # overflow gives inf: see the README's numeric policy
+            r = np.power(a, n)
 
         def vjp(g: np.ndarray) -> np.ndarray:
-            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** (n-1): inf, as for Value
-                return g * (n * np.power(a, n - 1))
+            if n == 0:
+                return np.zeros_like(g)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return g * (n * np.power(a, n - 1))  # 0 ** (n-1) at 0 < n < 1: inf, as Value
 
         return _result(r, f"**{int(n) if n.is_integer() else n!r}", (self,), [vjp])
 
@@ -201,15 +208,31 @@ class Tensor(Node):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes "
                              f"{a.shape} and {b.shape}")
+        inner_a, inner_b = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
+        if inner_a != inner_b:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align "
+                             f"({inner_a} != {inner_b})")
         try:
             out = np.matmul(a, b)
         except ValueError:
-            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align "
-                             f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})") from None
+            raise ValueError(f"matmul: batch shapes {a.shape[:-2]} and {b.shape[:-2]} do not "
+                             f"broadcast (shapes {a.shape} and {b.shape})") from None
         if a.ndim == 2 and b.ndim == 2:  # the common case, said plainly: dA = g Bᵀ, dB = Aᵀ g
             return _result(out, "@", (self, other), [lambda g: g @ b.T, lambda g: a.T @ g])
-        return _result(out, "@", (self, other), [lambda g: _matmul_grads(g, a, b)[0],
-                                                 lambda g: _matmul_grads(g, a, b)[1]])
+        pending: list = []  # both products come from one call; the second parent takes its own
+
+        def vjp_a(g: np.ndarray) -> np.ndarray:
+            ga, gb = _matmul_grads(g, a, b, want_b=other._requires_grad)
+            if gb is not None:
+                pending[:] = [(g, gb)]
+            return ga
+
+        def vjp_b(g: np.ndarray) -> np.ndarray:
+            if pending and pending[0][0] is g:
+                return pending.pop()[1]
+            return _matmul_grads(g, a, b, want_a=False)[1]
+
+        return _result(out, "@", (self, other), [vjp_a, vjp_b])
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
         return NotImplemented if (other := _operand(other, self)) is None else other @ self
@@ -219,7 +242,7 @@ class Tensor(Node):
     # ---------------------------------------------------------------- functions of each element
 
     def exp(self) -> Tensor:
-        e = _finite(lambda: np.exp(self.data), self.data, "exp")
+        e = np.exp(self.data)
         return _result(e, "exp", (self,), [lambda g: g * e])
 
     def log(self) -> Tensor:
@@ -232,8 +255,12 @@ class Tensor(Node):
         x = self.data
         _check_domain(x >= 0, "sqrt", "x >= 0", x)
         r = np.sqrt(x)
-        with np.errstate(divide="ignore"):
-            return _result(r, "sqrt", (self,), [lambda g: g * (0.5 / r)])
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            with np.errstate(divide="ignore"):  # 1 / (2√0) = inf, as for Value
+                return g * (0.5 / r)
+
+        return _result(r, "sqrt", (self,), [vjp])
 
     def abs(self) -> Tensor:
         """|x|; the derivative at 0 is taken as 0, as in PyTorch."""
@@ -250,9 +277,9 @@ class Tensor(Node):
         return _result(s, "sigmoid", (self,), [lambda g: g * (s * (1 - s))])
 
     def relu(self) -> Tensor:
-        """max(0, x); the derivative at 0 is taken as 0, as in PyTorch."""
+        """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
         x = self.data
-        return _result(np.maximum(x, 0), "relu", (self,), [lambda g: g * (x > 0)])
+        return _result(np.maximum(x, 0), "relu", (self,), [lambda g: g * np.heaviside(x, 0)])
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x for x > 0, else alpha·x."""
@@ -290,11 +317,13 @@ class Tensor(Node):
     def step(self) -> Tensor:
         """Heaviside: 1 where x >= 0, else 0. Derivative 0 everywhere, as for Value.step."""
         x = self.data
-        return _result((x >= 0).astype(x.dtype), "step", (self,), [np.zeros_like])
+        return _result(np.heaviside(x, 1).astype(x.dtype, copy=False), "step", (self,),
+                       [lambda g: g * _zero_but_nan(x)])
 
     def sign(self) -> Tensor:
         """-1, 0 or 1. Derivative 0 everywhere, as for Value.sign."""
-        return _result(np.sign(self.data), "sign", (self,), [np.zeros_like])
+        x = self.data
+        return _result(np.sign(x), "sign", (self,), [lambda g: g * _zero_but_nan(x)])
 
     def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
         """Values limited to [low, high]; the gradient passes where low <= x <= high."""
@@ -324,15 +353,16 @@ class Tensor(Node):
     # ---------------------------------------------------------------- reductions
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        shape = self.shape
-        return _result(self.data.sum(axis=axis, keepdims=keepdims), "sum", (self,),
-                       [lambda g: _expand(g, shape, axis, keepdims)])
+        """Sum along ``axis`` (all axes by default); the sum of nothing is 0."""
+        shape, axes = self.shape, _axes(axis, self.shape, "sum")
+        return _result(self.data.sum(axis=axes, keepdims=keepdims), "sum", (self,),
+                       [lambda g: _expand(g, shape, axes, keepdims)])
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        shape = self.shape
-        scale = 1 / _count(shape, axis)
-        return _result(self.data.sum(axis=axis, keepdims=keepdims) * scale, "mean", (self,),
-                       [lambda g: _expand(g * scale, shape, axis, keepdims)])
+        shape, axes = self.shape, _axes(axis, self.shape, "mean")
+        scale = 1 / _count(shape, axes, "mean")
+        return _result(self.data.sum(axis=axes, keepdims=keepdims) * scale, "mean", (self,),
+                       [lambda g: _expand(g * scale, shape, axes, keepdims)])
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Largest element along ``axis``; tied maxima share the gradient equally."""
@@ -344,22 +374,31 @@ class Tensor(Node):
 
     def _extreme(self, pick, op: str, axis: Axis, keepdims: bool) -> Tensor:
         x = self.data
-        if x.size == 0:
-            raise ValueError(f"{op}() of an empty Tensor")
-        kept = pick(x, axis=axis, keepdims=True)
+        axes = _axes(axis, x.shape, op)
+        _count(x.shape, axes, op)  # refuses an empty axis
+        kept = pick(x, axis=axes, keepdims=True)
         winners = x == kept
-        share = (winners / winners.sum(axis=axis, keepdims=True)).astype(x.dtype)
-        out = kept if keepdims else pick(x, axis=axis)
-        return _result(out, op, (self,), [lambda g: share * _expand(g, x.shape, axis, keepdims)])
+        share = (winners / winners.sum(axis=axes, keepdims=True)).astype(x.dtype)
+        out = kept if keepdims else pick(x, axis=axes)
+        return _result(out, op, (self,), [lambda g: share * _expand(g, x.shape, axes, keepdims)])
 
-    def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        """Variance, built from mean, -, * and sum (so its gradient needs no rule of its own)."""
-        centred = self - self.mean(axis=axis, keepdims=True)
-        n = _count(self.shape, axis)
-        return (centred * centred).sum(axis=axis, keepdims=keepdims) / (n - ddof)
+    def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0,
+            _op: str = "var") -> Tensor:
+        """Variance, built from mean, -, * and sum (so its gradient needs no rule of its own).
+
+        ``ddof`` (delta degrees of freedom) divides by n - ddof, as numpy; it must be < n.
+        """
+        axes = _axes(axis, self.shape, _op)
+        n = _count(self.shape, axes, _op)
+        if not n > ddof:
+            raise ValueError(f"{_op}: ddof={ddof} needs more than {ddof} element(s) per result, "
+                             f"got {n}")
+        centred = self - self.mean(axis=axes, keepdims=True)
+        return (centred * centred).sum(axis=axes, keepdims=keepdims) / (n - ddof)
 
     def std(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        return self.var(axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
+        """Standard deviation: the square root of :meth:`var`."""
+        return self.var(axis=axis, keepdims=keepdims, ddof=ddof, _op="std").sqrt()
 
     # ---------------------------------------------------------------- shape and indexing
 
@@ -375,13 +414,23 @@ class Tensor(Node):
 
     def flatten(self, start_dim: int = 0) -> Tensor:
         """Merge the axes from ``start_dim`` on into one (``start_dim=1`` keeps a batch axis)."""
+        if not -max(self.ndim, 1) <= start_dim < max(self.ndim, 1):
+            raise ValueError(f"flatten: start_dim={start_dim} is out of range for a Tensor of "
+                             f"shape {self.shape}")
         start = start_dim % max(self.ndim, 1)
         return self.reshape(*self.shape[:start], -1)
 
     def transpose(self, *axes: int) -> Tensor:
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        order = tuple(axes) if axes else tuple(reversed(range(self.ndim)))
-        inverse = tuple(np.argsort(order))
+        n = self.ndim
+        order = tuple(axes) if axes else tuple(reversed(range(n)))
+        if not (len(order) == n and all(isinstance(k, int | np.integer) and -n <= k < n
+                                        for k in order)
+                and len({k % n for k in order}) == n):
+            raise ValueError(f"transpose: axes {order} are not a permutation of the axes of a "
+                             f"Tensor of shape {self.shape}")
+        order = tuple(int(k) % n for k in order)
+        inverse = tuple(int(k) for k in np.argsort(order))
         return _result(self.data.transpose(order), "transpose", (self,),
                        [lambda g: g.transpose(inverse)])
 
@@ -443,7 +492,7 @@ class Tensor(Node):
                     "shape: reduce it to a scalar first (loss.sum() or loss.mean()) or call "
                     f"t.backward(np.ones({self.shape})) for the gradient of its sum")
             return np.ones_like(self.data)
-        seed = np.asarray(_data(gradient), dtype=self.dtype)
+        seed = np.array(_data(gradient), dtype=self.dtype)  # a copy: .grad must own its array
         if seed.shape != self.shape:
             raise ValueError(f"backward(gradient): the gradient has shape {seed.shape}, "
                              f"the Tensor has shape {self.shape}")
@@ -462,6 +511,7 @@ class Tensor(Node):
 def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis (as ``np.concatenate``)."""
     parts = _operands(tensors, "concatenate")
+    _check_axis(axis, parts[0].ndim, "concatenate", parts)
     try:
         out = np.concatenate([t.data for t in parts], axis=axis)
     except ValueError as error:
@@ -476,6 +526,7 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     """Join tensors of one shape along a new axis (as ``np.stack``)."""
     parts = _operands(tensors, "stack")
+    _check_axis(axis, parts[0].ndim + 1, "stack", parts)
     try:
         out = np.stack([t.data for t in parts], axis=axis)
     except ValueError:
@@ -496,7 +547,17 @@ def tensor_op(data: Any, op: str, parents: Sequence[Tensor], vjps: Sequence) -> 
     if len(parents) != len(vjps) or not all(isinstance(p, Tensor) for p in parents):
         raise ValueError(f"tensor_op {op!r}: needs one vjp per parent Tensor, got {len(vjps)} "
                          f"for {len(parents)} parents")
-    return _result(np.asarray(data), op, parents, vjps)
+    if not all(callable(v) for v in vjps):
+        raise TypeError(f"tensor_op {op!r}: each vjp must be a function g -> gradient")
+    return _result(np.asarray(data), op, parents, [_fresh(v) for v in vjps])
+
+
+def _fresh(vjp):
+    """A user's vjp whose result is always a new array: it may return an array it keeps."""
+    def fresh(g: np.ndarray) -> Any:
+        r = vjp(g)
+        return np.array(r, copy=True) if isinstance(r, np.ndarray) else r
+    return fresh
 
 
 # ---------------------------------------------------------------- helpers
@@ -591,26 +652,48 @@ def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return g.sum(axis=axes, keepdims=True).reshape(shape)
 
 
-def _expand(g: np.ndarray, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> np.ndarray:
+def _expand(g: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...] | None,
+            keepdims: bool) -> np.ndarray:
     """Undo a reduction: give every reduced element the gradient of its result."""
-    if not keepdims and axis is not None:
-        axes = (axis,) if isinstance(axis, int) else axis
-        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    if not keepdims and axes is not None:
+        g = np.expand_dims(g, axes)
     return np.broadcast_to(g, shape).copy()
 
 
-def _matmul_grads(g: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
+def _axes(axis: Axis, shape: tuple[int, ...], op: str) -> tuple[int, ...] | None:
+    """``axis`` as a tuple of non-negative axes (None: all), or an error naming it."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    n = len(shape)
+    for k in axes:
+        if not isinstance(k, int | np.integer) or isinstance(k, bool):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+        if not -n <= k < n:
+            raise ValueError(f"{op}: axis {axis} is out of range for a Tensor of shape {shape}")
+    normal = tuple(int(k) % n for k in axes)
+    if len(set(normal)) != len(normal):
+        raise ValueError(f"{op}: axis {axis} repeats an axis")
+    return normal
+
+
+def _matmul_grads(g: np.ndarray, a: np.ndarray, b: np.ndarray, want_a: bool = True,
+                  want_b: bool = True) -> tuple:
     """d(a @ b) for any ranks: a 1-D ``a`` acts as a row (1, n), a 1-D ``b`` as a column (n, 1);
-    batch axes broadcast, so their gradients are summed back to each operand's shape."""
+    batch axes broadcast, so their gradients are summed back to each operand's shape.
+    A gradient that is not wanted is None."""
     a2 = a[np.newaxis, :] if a.ndim == 1 else a
     b2 = b[:, np.newaxis] if b.ndim == 1 else b
     g2 = np.expand_dims(g, -1) if b.ndim == 1 else g  # column axis first: g may be 0-d
     g2 = np.expand_dims(g2, -2) if a.ndim == 1 else g2
-    ga = g2 @ np.swapaxes(b2, -1, -2)
-    gb = np.swapaxes(a2, -1, -2) @ g2
-    ga = np.squeeze(ga, -2) if a.ndim == 1 else ga
-    gb = np.squeeze(gb, -1) if b.ndim == 1 else gb
-    return _unbroadcast(ga, a.shape), _unbroadcast(gb, b.shape)
+    ga = gb = None
+    if want_a:
+        ga = g2 @ np.swapaxes(b2, -1, -2)
+        ga = _unbroadcast(np.squeeze(ga, -2) if a.ndim == 1 else ga, a.shape)
+    if want_b:
+        gb = np.swapaxes(a2, -1, -2) @ g2
+        gb = _unbroadcast(np.squeeze(gb, -1) if b.ndim == 1 else gb, b.shape)
+    return ga, gb
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -618,25 +701,36 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def _finite(compute, x: np.ndarray, op: str) -> np.ndarray:
-    """``compute()``, refusing to turn finite inputs into inf (an overflow) silently."""
-    with np.errstate(over="ignore"):
-        result = compute()
-    if not np.isfinite(result).all():
-        overflowed = np.isinf(result) & np.isfinite(x)
-        if overflowed.any():
-            raise OverflowError(
-                f"{op} overflows {result.dtype} for {int(overflowed.sum())} element(s), "
-                f"for example at x = {x[overflowed].flat[0]!r}")
-    return result
+def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None, op: str) -> int:
+    """How many elements a reduction over ``axes`` combines into each result; an error if none
+    (a mean, max or variance of nothing has no value)."""
+    n = math.prod(shape) if axes is None else math.prod(shape[a] for a in axes)
+    if n == 0:
+        where = "all axes" if axes is None else f"axis {axes[0] if len(axes) == 1 else axes}"
+        raise ValueError(f"{op}: reduces over an empty axis (shape {shape}, {where})")
+    return n
 
 
-def _count(shape: tuple[int, ...], axis: Axis) -> int:
-    """How many elements a reduction over ``axis`` combines into each result."""
-    if axis is None:
-        return math.prod(shape)
-    axes = (axis,) if isinstance(axis, int) else axis
-    return math.prod(shape[a] for a in axes)
+def _check_power(a: np.ndarray, n: Any, op: str) -> None:
+    """The domain of a ** n, for a number or an array ``n``: the same rule for both."""
+    n = np.asarray(n)
+    fractional = n != np.round(n)
+    if (np.broadcast_to(a < 0, np.broadcast_shapes(a.shape, n.shape)) & fractional).any():
+        raise ValueError(f"{op}: a negative base to a non-integer power is not real")
+    if ((a == 0) & (n < 0)).any():
+        raise ZeroDivisionError(f"{op}: zero to a negative power")
+
+
+def _check_axis(axis: int, ndim: int, op: str, parts: list[Tensor]) -> None:
+    if not isinstance(axis, int | np.integer) or not -ndim <= axis < ndim:
+        shapes = sorted({t.shape for t in parts}, key=str)
+        raise ValueError(f"{op}: axis {axis} is out of range for {len(parts)} Tensor(s) of "
+                         f"shape {' and '.join(map(str, shapes))}")
+
+
+def _zero_but_nan(x: np.ndarray) -> np.ndarray:
+    """The derivative of a flat op (step, sign): 0, and nan where x is nan."""
+    return np.where(np.isnan(x), np.nan, 0.0).astype(x.dtype, copy=False)
 
 
 def _check_domain(ok: np.ndarray, op: str, domain: str, x: np.ndarray) -> None:

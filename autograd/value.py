@@ -160,11 +160,13 @@ class Value(Node):
         return _result(s, "sigmoid", (self,), (s * (1.0 - s),))
 
     def relu(self) -> Value:
-        """max(0, x); the derivative at 0 is taken as 0, as in PyTorch."""
+        """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
         x = self.data
         if x > 0:
             return _result(x, "relu", (self,), (1.0,))
-        return _result(0.0, "relu", (self,), (0.0,))
+        if x <= 0:
+            return _result(0.0, "relu", (self,), (0.0,))
+        return _result(x, "relu", (self,), (x,))  # nan: value and derivative stay nan
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0, else alpha·x."""
@@ -213,11 +215,15 @@ class Value(Node):
         Its derivative is 0 wherever it exists, and we use 0 at x = 0 too: no gradient
         flows through a step, which is why the labs train with sigmoid instead.
         """
-        return _result(1.0 if self.data >= 0 else 0.0, "step", (self,), (0.0,))
+        x = self.data
+        if x != x:  # nan: value and derivative stay nan
+            return _result(x, "step", (self,), (x,))
+        return _result(1.0 if x >= 0 else 0.0, "step", (self,), (0.0,))
 
     def sign(self) -> Value:
         """-1, 0 or 1. Its derivative is taken as 0 everywhere (as for :meth:`step`)."""
-        return _result(_sign(self.data), "sign", (self,), (0.0,))
+        x = self.data
+        return _result(_sign(x), "sign", (self,), (0.0 if x == x else x,))
 
     # ---------------------------------------------------------------- comparisons and conversions
 
@@ -261,6 +267,10 @@ class Value(Node):
     # ---------------------------------------------------------------- hooks for the graph core
 
     def _seed(self, gradient: Number | None) -> float:
+        if self.op and not self.parents:
+            raise RuntimeError(f"backward() on a Value computed by {self.op!r} inside no_grad(): "
+                               "it recorded no graph, so there is nothing to backpropagate "
+                               "through; compute it outside no_grad()")
         if gradient is None:
             return 1.0
         if not isinstance(gradient, Real):
@@ -325,22 +335,23 @@ def _sigmoid(x: float) -> float:
 
 
 def _sign(x: float) -> float:
-    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else x  # nan stays nan
 
 
 def _exp(x: float) -> float:
+    """e^x, inf where it overflows (IEEE 754, as numpy and PyTorch; see the README)."""
     try:
         return math.exp(x)
     except OverflowError:
-        raise OverflowError(
-            f"exp({x!r}) overflows a float: exp is finite only up to x ≈ 709.78") from None
+        return math.inf
 
 
 def _power(a: float, n: float) -> float:
+    """a ** n, ±inf where it overflows (IEEE 754, as numpy and PyTorch)."""
     try:
         return a**n
     except OverflowError:
-        raise OverflowError(f"{a!r} ** {n!r} overflows a float") from None
+        return math.copysign(math.inf, a) if a < 0 and n % 2 == 1 else math.inf
 
 
 def _short(n: float) -> str:

@@ -203,7 +203,7 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
     n, k = (1, shape[0]) if len(shape) == 1 else shape
     y = np.asarray(target.data if isinstance(target, Node) else target)
     if y.dtype.kind == "f" and y.shape == tuple(shape) and k > 1:
-        return y.reshape(n, k).astype(np.float64)  # one-hot rows (or probabilities)
+        return _distributions(y.reshape(n, k).astype(np.float64), name)  # one-hot or soft
     labels = y.reshape(-1)
     if labels.size != n:
         raise ValueError(f"{name}: {n} examples but {labels.size} targets "
@@ -219,6 +219,23 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
     if bad.size:
         raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
     return labels
+
+
+def _distributions(rows: np.ndarray, name: str) -> np.ndarray:
+    """Target rows that are probability distributions (>= 0, summing to 1), or an error: the
+    loss Σ -y log p has the gradient softmax(z)·Σy - y only for such rows."""
+    negative = np.argwhere(rows < 0)
+    if negative.size:
+        i, j = negative[0]
+        raise ValueError(f"{name}: target probabilities must be >= 0; row {i} has "
+                         f"{rows[i, j]:g} in column {j}")
+    sums = rows.sum(axis=1)
+    off = np.flatnonzero(~np.isclose(sums, 1.0, rtol=0, atol=1e-6))
+    if off.size:
+        i = off[0]
+        raise ValueError(f"{name}: each row of target probabilities must sum to 1; row {i} "
+                         f"sums to {sums[i]:g} ({off.size} row(s) do not)")
+    return rows
 
 
 def _one_hot(targets: np.ndarray, k: int) -> np.ndarray:

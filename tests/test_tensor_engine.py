@@ -256,8 +256,6 @@ def test_domains_and_overflow():
         Tensor([1.0, 0.0, -1.0]).log()
     with pytest.raises(ValueError, match="sqrt is defined for x >= 0"):
         Tensor([-1.0]).sqrt()
-    with pytest.raises(OverflowError, match=r"exp overflows float32 for 1 element\(s\)"):
-        Tensor(np.array([1.0, 100.0], np.float32)).exp()
     with pytest.raises(ZeroDivisionError, match=r"the divisor has 1 zero element"):
         Tensor([1.0, 2.0]) / Tensor([1.0, 0.0])
     with pytest.raises(ValueError, match="item\\(\\) needs a Tensor with one element"):
