@@ -31,7 +31,11 @@ class GradcheckError(AssertionError):
 
 @dataclass(frozen=True)
 class GradRow:
-    """One input's gradient three ways, and whether they agree."""
+    """One checked number: d output / d input three ways, and whether they agree.
+
+    For a scalar output ``output`` is None; otherwise it names the output element (a row of
+    the Jacobian, ``"out[1]"``) or the random projection (``"out·r2"``) that was checked.
+    """
 
     name: str
     analytic: float
@@ -41,6 +45,9 @@ class GradRow:
     rel_error: float  # abs_error / max(|analytic|, |numeric|)
     analytic_ok: bool
     by_hand_ok: bool | None  # None when no hand-derived gradient was given
+    output: str | None = None
+    by_hand_abs_error: float | None = None  # |by hand - numeric|
+    by_hand_rel_error: float | None = None
 
     @property
     def passed(self) -> bool:
@@ -57,10 +64,12 @@ class GradcheckReport:
     """The result of :func:`gradcheck`: truthy only when every row passes."""
 
     def __init__(self, rows: list[GradRow], eps: float, atol: float, rtol: float,
-                 upcast: Sequence[str] = ()) -> None:
+                 upcast: Sequence[str] = (), outputs: int = 1, projections: int = 0) -> None:
         self.rows = rows
         self.eps, self.atol, self.rtol = eps, atol, rtol
         self.upcast = list(upcast)  # dtypes of inputs that were checked in float64
+        self.outputs = outputs  # how many numbers f returned
+        self.projections = projections  # random projections checked (0: the full Jacobian)
 
     def __bool__(self) -> bool:
         return all(row.passed for row in self.rows)
@@ -83,11 +92,17 @@ class GradcheckReport:
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
         hand = any(row.by_hand is not None for row in self.rows)
-        header = ["input", "autograd", "numeric", *(["by hand"] if hand else []),
-                  "abs error", "rel error", "verdict"]
-        body = [[row.name, _fmt(row.analytic), _fmt(row.numeric),
+        several = self.outputs > 1
+        header = [*(["output"] if several else []), "input", "autograd", "numeric",
+                  *(["by hand"] if hand else []), "abs error", "rel error",
+                  *(["by hand error"] if hand else []), "verdict"]
+        body = [[*([row.output or ""] if several else []), row.name, _fmt(row.analytic),
+                 _fmt(row.numeric),
                  *([_fmt(row.by_hand) if row.by_hand is not None else "—"] if hand else []),
-                 f"{row.abs_error:.2e}", f"{row.rel_error:.2e}", row.verdict]
+                 f"{row.abs_error:.2e}", f"{row.rel_error:.2e}",
+                 *([f"{row.by_hand_abs_error:.2e}" if row.by_hand_abs_error is not None
+                    else "—"] if hand else []),
+                 row.verdict]
                 for row in self.rows]
         return header, body
 
@@ -99,6 +114,11 @@ class GradcheckReport:
             agree.append(f"by hand on {sum(hand)} of {len(hand)}")
         upcast = f"; {'/'.join(sorted(set(self.upcast)))} inputs checked in float64" \
             if self.upcast else ""
+        if self.projections:
+            upcast += (f"; {self.outputs} outputs, checked along {self.projections} random "
+                       "projections")
+        elif self.outputs > 1:
+            upcast += f"; {self.outputs} outputs, every row of the Jacobian checked"
         return (f"gradcheck {'passed' if self else 'FAILED'}: {', '.join(agree)} "
                 f"(central differences, eps={self.eps:g}; "
                 f"agree: |g - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|{upcast})")
@@ -134,22 +154,31 @@ def numerical_grad(
 ) -> list[Any]:
     """Central differences (f(x+eps) - f(x-eps)) / 2eps of ``f(*inputs)`` for each input.
 
-    A float for each Value input, an array of its shape for each Tensor input. Each input
-    is nudged in place and restored afterwards, even if ``f`` raises.
+    ``f`` returns a scalar. A float for each Value input, an array of its shape for each
+    Tensor input. Computed in float64 (float32 inputs are upcast for the while: at their
+    precision a difference over eps = 1e-6 would be mostly rounding); integer arrays are
+    refused. Each input is nudged in place and restored afterwards, even if ``f`` raises.
     """
-    inputs = _check_inputs(inputs)
+    inputs = _check_inputs(inputs, "numerical_grad")
+    _check_eps(eps, "numerical_grad")
     result: list[Any] = [np.zeros(x.data.shape) if _is_array(x) else 0.0 for x in inputs]
-    for i, index, _ in _coordinates(inputs, [""] * len(inputs), None, None):
-        d = _central_difference(f, inputs, inputs[i], index, eps)
-        if index is None:
-            result[i] = d
-        else:
-            result[i][index] = d
+    with _in_float64(inputs):
+        for i, index, _ in _coordinates(inputs, [""] * len(inputs), None, None):
+            up, down, step = _nudged(f, inputs, inputs[i], index, eps, "numerical_grad")
+            d = (_scalar_output(up) - _scalar_output(down)) / step
+            if index is None:
+                result[i] = d
+            else:
+                result[i][index] = d
     return result
 
 
+FULL_JACOBIAN = 16  # outputs up to this many: every row of the Jacobian is checked
+PROJECTIONS = 3  # above it: this many random directions (seeded), each a whole VJP
+
+
 def gradcheck(
-    f: Callable[..., Node],
+    f: Callable[..., Any],
     inputs: Sequence[Node],
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -162,43 +191,134 @@ def gradcheck(
 ) -> GradcheckReport:
     """Compare the backpropagated gradient of ``f(*inputs)`` with central differences.
 
-    ``f`` returns a scalar Value, or a Tensor with one element. Every element of a Tensor
-    input is checked, or ``n`` of them drawn at random (``seed``) for big tensors. float32
-    and float16 inputs are checked in float64: at their precision a difference over
-    eps = 1e-6 would be mostly rounding error. ``by_hand`` adds gradients you derived yourself
-    (by position, or by input name; an array for a Tensor input), shown beside the other two
-    and checked the same way. The inputs' ``.data`` and ``.grad`` are left as they were.
+    ``f`` returns a Value, a Tensor of any shape, or a list of them. For one number the
+    gradient is checked; for up to 16 numbers every row of the Jacobian (d out[k] / d input);
+    for more, 3 random directions r (seeded by ``seed``): the vector-Jacobian product
+    d (r · out) / d input. Checking through ``.sum()`` is not enough: it checks only
+    ones · J, and a VJP can be wrong in a way that sums to zero (softmax's does).
+
+    Every element of a Tensor input is checked, or ``n`` of them drawn at random (``seed``)
+    for big tensors. float32 and float16 inputs are checked in float64. ``by_hand`` adds
+    gradients you derived yourself for a scalar ``f`` (by position, or by input name; an
+    array for a Tensor input), shown beside the other two with their own errors. The
+    inputs' ``.data`` and ``.grad`` are left as they were.
     """
-    inputs = _check_inputs(inputs)
+    inputs = _check_inputs(inputs, "gradcheck")
+    if not inputs:
+        raise ValueError("gradcheck: no inputs to check; pass the Values or Tensors that f "
+                         "takes")
+    if n is not None and (not isinstance(n, int) or n < 1):
+        raise ValueError(f"gradcheck: n={n} checks nothing; give n >= 1 (or None for every "
+                         "element)")
+    _check_eps(eps, "gradcheck")
     names = [x.label if x.label else f"inputs[{i}]" for i, x in enumerate(inputs)]
     for name, x in zip(names, inputs):
         if not x.requires_grad:
             raise ValueError(f"gradcheck: input {name} does not require grad "
                              "(create it with requires_grad=True)")
-    hand = _hand_values(by_hand, names, inputs)
     rng = np.random.default_rng(seed)
     with _in_float64(inputs) as upcast:
-        output = f(*inputs)
-        _scalar_output(output)
-        analytic = grad(output, inputs)
+        pieces = _outputs(f(*inputs))
+        size = sum(_size(p) for p in pieces)
+        directions, labels = _directions(pieces, size, rng)
+        if len(directions) > 1 and by_hand is not None:
+            raise ValueError(f"gradcheck: by_hand needs f to return one number; it returned "
+                             f"{size}")
+        hand = _hand_values(by_hand, names, inputs)
+        analytic = [_vjp(pieces, inputs, v) for v in directions]
         rows = []
         for i, index, name in _coordinates(inputs, names, n, rng):
-            a = float(analytic[i] if index is None else analytic[i][index])
-            h = hand[i] if hand[i] is None or index is None else float(hand[i][index])
-            num = _central_difference(f, inputs, inputs[i], index, eps)
-            error = abs(a - num)
-            scale = max(abs(a), abs(num))
-
-            def agrees(value: float, num: float = num) -> bool:
-                return abs(value - num) <= atol + rtol * abs(num)
-
-            rows.append(GradRow(name, a, num, h, error, error / scale if scale else 0.0,
-                                agrees(a), None if h is None else agrees(h)))
-    report = GradcheckReport(rows, eps, atol, rtol, upcast)
+            up, down, step = _nudged(f, inputs, inputs[i], index, eps, "gradcheck")
+            difference = (_flat(_outputs(up)) - _flat(_outputs(down))) / step
+            for v, label, grads in zip(directions, labels, analytic):
+                a = float(grads[i] if index is None else grads[i][index])
+                h = hand[i] if hand[i] is None or index is None else float(hand[i][index])
+                rows.append(_row(name, label, a, float(v @ difference), h, atol, rtol))
+    report = GradcheckReport(rows, eps, atol, rtol, upcast, size,
+                             len(directions) if size > FULL_JACOBIAN else 0)
     if raise_on_fail and not report:
         raise GradcheckError("gradient check failed for "
                              + ", ".join(r.name for r in report.failed) + "\n" + str(report))
     return report
+
+
+def _row(name: str, output: str | None, a: float, num: float, h: float | None, atol: float,
+         rtol: float) -> GradRow:
+    def errors(value: float) -> tuple[float, float, bool]:
+        error = abs(value - num)
+        scale = max(abs(value), abs(num))
+        return error, error / scale if scale else 0.0, error <= atol + rtol * abs(num)
+
+    abs_error, rel_error, ok = errors(a)
+    hand_abs, hand_rel, hand_ok = errors(h) if h is not None else (None, None, None)
+    return GradRow(name, a, num, h, abs_error, rel_error, ok, hand_ok, output, hand_abs,
+                   hand_rel)
+
+
+def _outputs(output: Any) -> list[Node]:
+    """What ``f`` returned, as a list of nodes, each with a finite value."""
+    pieces = list(output) if isinstance(output, list | tuple) else [output]
+    if not pieces:
+        raise TypeError("gradcheck: f returned an empty list")
+    for k, piece in enumerate(pieces):
+        if not isinstance(piece, Node):
+            where = f"element {k} of what f returned is" if len(pieces) > 1 else "f returned"
+            raise TypeError(f"gradcheck: {where} a {type(piece).__name__}; f must return a "
+                            "Value or Tensor built from its inputs (or a list of them)")
+        if not np.all(np.isfinite(piece.data)):
+            raise FloatingPointError(
+                f"gradcheck: f returned a non-finite value ({_describe_nonfinite(piece.data)}) "
+                "at the inputs given; a gradient is not defined there")
+    return pieces
+
+
+def _describe_nonfinite(data: Any) -> str:
+    values = np.asarray(data, dtype=np.float64).ravel()
+    return str(values[~np.isfinite(values)][0])
+
+
+def _size(piece: Node) -> int:
+    return piece.data.size if _is_array(piece) else 1
+
+
+def _flat(pieces: list[Node]) -> np.ndarray:
+    return np.concatenate([np.asarray(p.data, dtype=np.float64).ravel() for p in pieces])
+
+
+def _directions(pieces: list[Node], size: int, rng) -> tuple[list[np.ndarray], list]:
+    """The directions r along which d(r · out)/d input is checked, and their names."""
+    if size == 1:
+        return [np.ones(1)], [None]
+    if size <= FULL_JACOBIAN:
+        names = []
+        for k, piece in enumerate(pieces):
+            prefix = f"out[{k}]" if len(pieces) > 1 else "out"
+            if _is_array(piece) and piece.data.ndim:
+                names += [f"{prefix}[{', '.join(map(str, ix))}]"
+                          for ix in np.ndindex(piece.data.shape)]
+            else:
+                names.append(prefix if len(pieces) > 1 else "out[0]")
+        return list(np.eye(size)), names
+    return ([rng.standard_normal(size) for _ in range(PROJECTIONS)],
+            [f"out·r{k + 1}" for k in range(PROJECTIONS)])
+
+
+def _vjp(pieces: list[Node], inputs: list[Node], v: np.ndarray) -> list[Any]:
+    """d (v · out) / d input for each input, by reverse mode, one pass per output piece."""
+    total: list[Any] = [0.0] * len(inputs)
+    start = 0
+    for piece in pieces:
+        k = _size(piece)
+        part = v[start:start + k]
+        start += k
+        if not part.any():
+            continue
+        seed = float(part[0]) if not _is_array(piece) else part.reshape(piece.data.shape)
+        grads = grad(piece, inputs, grad_output=seed)
+        total = [t + np.asarray(g, dtype=np.float64) if _is_array(x) else t + float(g)
+                 for t, g, x in zip(total, grads, inputs)]
+    return [np.broadcast_to(t, x.data.shape) if _is_array(x) else t
+            for t, x in zip(total, inputs)]
 
 
 def _is_array(x: Node) -> bool:
@@ -218,8 +338,9 @@ def _coordinates(inputs: list[Node], names: list[str], n: int | None, rng) -> It
             yield i, index, f"{name}[{', '.join(str(int(j)) for j in index)}]" if index else name
 
 
-def _central_difference(f, inputs: list[Node], x: Node, index: tuple | None, eps: float) -> float:
-    """(f(x+eps) - f(x-eps)) / (the step actually taken), nudging one number of one input."""
+def _nudged(f, inputs: list[Node], x: Node, index: tuple | None, eps: float,
+            who: str) -> tuple[Any, Any, float]:
+    """f at x + eps and at x - eps (one number of one input nudged), and the step taken."""
     original = x.data if index is None else x.data[index].item()
 
     def put(value: float) -> None:
@@ -229,15 +350,18 @@ def _central_difference(f, inputs: list[Node], x: Node, index: tuple | None, eps
             x.data[index] = value
 
     up, down = original + eps, original - eps
+    if up == down:
+        raise ValueError(f"{who}: eps={eps:g} is lost to rounding at x = {original!r} "
+                         "(x + eps == x - eps); use a larger eps")
     try:
         with no_grad():
             put(up)
-            f_up = _scalar_output(f(*inputs))
+            f_up = f(*inputs)
             put(down)
-            f_down = _scalar_output(f(*inputs))
+            f_down = f(*inputs)
     finally:
         put(original)
-    return (f_up - f_down) / (up - down)
+    return f_up, f_down, up - down
 
 
 @contextmanager
@@ -254,14 +378,23 @@ def _in_float64(inputs: list[Node]) -> Iterator[list[str]]:
             x.data = data
 
 
-def _check_inputs(inputs: Sequence[Node] | Node) -> list[Node]:
+def _check_inputs(inputs: Sequence[Node] | Node, who: str) -> list[Node]:
     if isinstance(inputs, Node):
         inputs = [inputs]
     inputs = list(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Node):
-            raise TypeError(f"inputs[{i}] must be a Value or Tensor, got {type(x).__name__}")
+            raise TypeError(f"{who}: inputs[{i}] must be a Value or Tensor, got "
+                            f"{type(x).__name__}")
+        if _is_array(x) and x.data.dtype.kind != "f":
+            raise TypeError(f"{who}: inputs[{i}] has integer dtype {x.data.dtype}; finite "
+                            "differences need floating-point data (use .astype(float))")
     return inputs
+
+
+def _check_eps(eps: float, who: str) -> None:
+    if not isinstance(eps, Real) or not eps > 0 or not math.isfinite(eps):
+        raise ValueError(f"{who}: eps must be a positive number, got {eps!r}")
 
 
 def _scalar_output(output: object) -> float:
@@ -271,7 +404,8 @@ def _scalar_output(output: object) -> float:
     if _is_array(output):
         if output.data.size != 1:
             raise TypeError(f"f must return a scalar: got a Tensor of shape {output.data.shape} "
-                            "(reduce it with .sum() or .mean())")
+                            "(reduce it with .sum() or .mean(), or use gradcheck, which checks "
+                            "outputs of any shape)")
         return float(output.data.item())
     return float(output.data)
 

@@ -353,10 +353,12 @@ def _what_or_value(g: Any) -> str:
     return _what(g)
 
 
-def grad(output: Node, inputs: Iterable[Node]) -> list[Any]:
+def grad(output: Node, inputs: Iterable[Node], grad_output: Any = None) -> list[Any]:
     """Gradients of ``output`` with respect to each of ``inputs``; every ``.grad`` is left as is.
 
-    An input that ``output`` does not depend on gets a zero gradient.
+    An input that ``output`` does not depend on gets a zero gradient. ``grad_output`` seeds
+    the pass for a non-scalar output (as ``torch.autograd.grad``): the result is then the
+    gradient of ``sum(output * grad_output)``, a vector-Jacobian product.
     """
     if not isinstance(output, Node):
         raise TypeError(f"grad() needs a Value or Tensor output, got {type(output).__name__}")
@@ -364,7 +366,7 @@ def grad(output: Node, inputs: Iterable[Node]) -> list[Any]:
     for x in inputs:
         if not isinstance(x, Node):
             raise TypeError(f"grad() inputs must be Values or Tensors, got {type(x).__name__}")
-    backpropagate(output, output._seed(None), accumulate=False)
+    backpropagate(output, output._seed(grad_output), accumulate=False)
     mark = output._mark
     handed: set[int] = set()
     return [_own(x._as_grad(x._g if x._mark == mark else 0.0), handed) for x in inputs]

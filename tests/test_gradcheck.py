@@ -103,7 +103,8 @@ def test_report_renders_as_html_table_for_jupyter():
 
 
 def test_gradcheck_refuses_a_function_that_returns_a_float():
-    with pytest.raises(TypeError, match="f must return a scalar Value built from its inputs"):
+    with pytest.raises(TypeError, match="gradcheck: f returned a float; f must return a Value "
+                                        "or Tensor built from its inputs"):
         gradcheck(lambda x: x.data * 2, [Value(1.0)])
     with pytest.raises(TypeError, match=r"inputs\[1\] must be a Value or Tensor, got float"):
         gradcheck(lambda x, y: x * y, [Value(1.0), 2.0])

@@ -191,13 +191,18 @@ def test_numerical_grad_gives_arrays_for_tensors():
     np.testing.assert_allclose(g, [3.0, 12.0], atol=1e-6)
 
 
-def test_gradcheck_refuses_inputs_without_grad_and_non_scalar_outputs():
+def test_gradcheck_refuses_inputs_without_grad_and_checks_non_scalar_outputs():
     x = Tensor([1.0, 2.0], label="x")
     with pytest.raises(ValueError, match="input x does not require grad"):
         gradcheck(lambda x: x.sum(), [x])
     x.requires_grad = True
-    with pytest.raises(TypeError, match=r"got a Tensor of shape \(2,\)"):
-        gradcheck(lambda x: x * 2, [x])
+    report = gradcheck(lambda x: x * 2, [x])  # the full 2 x 2 Jacobian
+    assert report and len(report) == 4 and report.outputs == 2
+    assert [(r.output, r.name) for r in report] == [("out[0]", "x[0]"), ("out[1]", "x[0]"),
+                                                     ("out[0]", "x[1]"), ("out[1]", "x[1]")]
+    assert [r.numeric for r in report] == pytest.approx([2.0, 0.0, 0.0, 2.0])
+    with pytest.raises(TypeError, match=r"numerical_grad|got a Tensor of shape \(2,\)"):
+        numerical_grad(lambda x: x * 2, [x])
 
 
 # ---------------------------------------------------------------- bad input
