@@ -7,6 +7,7 @@
 - :func:`gradcheck` and :func:`numerical_grad` check gradients by central differences.
 """
 
+from . import ops
 from .gradcheck import GradcheckError, GradcheckReport, GradRow, gradcheck, numerical_grad
 from .graph import (
     Node,
@@ -40,6 +41,7 @@ __all__ = [
     "local_derivative",
     "no_grad",
     "numerical_grad",
+    "ops",
     "stack",
     "tensor_op",
     "topological_order",

@@ -337,6 +337,7 @@ class Tensor(Node):
 
     def softmax(self, axis: int = -1) -> Tensor:
         """e^x / Σ e^x along ``axis``, shifted by the max so that no exp overflows."""
+        (axis,) = _axes(axis, self.shape, "softmax")
         z = self.data - self.data.max(axis=axis, keepdims=True)
         e = np.exp(z)
         s = e / e.sum(axis=axis, keepdims=True)
@@ -345,6 +346,7 @@ class Tensor(Node):
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - log Σ e^x along ``axis``, stable for logits of any magnitude."""
+        (axis,) = _axes(axis, self.shape, "log_softmax")
         z = self.data - self.data.max(axis=axis, keepdims=True)
         out = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
         return _result(out, "log_softmax", (self,),

@@ -75,7 +75,7 @@ class Value(Node):
             if a <= 0:
                 raise ValueError(f"{a!r} ** Value: a Value exponent needs a positive base")
             r = _power(a, b)
-            return _result(r, "**", (self, exponent), (b * r / a, r * math.log(a)))
+            return _result(r, "**", (self, exponent), (b * _power(a, b - 1), r * math.log(a)))
         if not isinstance(exponent, Real):
             return NotImplemented
         a, n = self.data, float(exponent)
@@ -87,7 +87,7 @@ class Value(Node):
         if a == 0:  # d/da a**n at a = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1
             derivative = 0.0 if n == 0 or n > 1 else 1.0 if n == 1 else math.inf
         else:
-            derivative = n * r / a  # n a^(n-1)
+            derivative = n * _power(a, n - 1)  # not n·r/a, which underflows for tiny a
         return _result(r, f"**{_short(n)}", (self,), (derivative,))
 
     @staticmethod

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from autograd import ops
+
 from .module import Module
 
 
@@ -12,17 +14,16 @@ def _identity(x: Any) -> Any:
     return x
 
 
+def _by_name(method: str) -> Callable[[Any], Any]:
+    def apply(x: Any) -> Any:
+        return getattr(x, method)()
+    apply.__name__ = method
+    return apply
+
+
+# "linear", then every op the op table marks as an activation (Value and Tensor alike)
 ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
-    "linear": _identity,
-    "sigmoid": lambda x: x.sigmoid(),
-    "tanh": lambda x: x.tanh(),
-    "relu": lambda x: x.relu(),
-    "leaky_relu": lambda x: x.leaky_relu(),
-    "elu": lambda x: x.elu(),
-    "softplus": lambda x: x.softplus(),
-    "step": lambda x: x.step(),
-    "sign": lambda x: x.sign(),
-}
+    "linear": _identity, **{op.name: _by_name(op.method) for op in ops.activations()}}
 
 
 def activation(name: str | Callable | None) -> Callable[[Any], Any]:

@@ -1,5 +1,5 @@
-"""Every Value operation: forward value against a plain-float reference, derivative against
-central differences of that reference, over its whole smooth domain."""
+"""Value operations beyond the op table's own test (tests/test_op_table.py): n-ary sums,
+hand-computed examples, special points, extreme inputs, comparisons and conversions."""
 
 import math
 
@@ -8,55 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value
-from tests.oracle import BINARY, UNARY, central, close
-
-
-@pytest.mark.parametrize("name", UNARY)
-def test_unary_value_and_derivative(name):
-    op, ref, domain = UNARY[name]
-
-    @given(domain)
-    def check(x):
-        v = Value(x)
-        out = op(v)
-        out.backward()
-        assert close(out.data, ref(x), atol=1e-9, rtol=1e-12), (x, out.data, ref(x))
-        assert close(v.grad, central(ref, x)), (x, v.grad, central(ref, x))
-
-    check()
-
-
-@pytest.mark.parametrize("name", BINARY)
-def test_binary_value_and_derivatives(name):
-    op, ref, dom_a, dom_b = BINARY[name]
-
-    @given(dom_a, dom_b)
-    def check(a, b):
-        va, vb = Value(a), Value(b)
-        out = op(va, vb)
-        out.backward()
-        assert close(out.data, ref(a, b), atol=1e-9, rtol=1e-12)
-        assert close(va.grad, central(lambda t: ref(t, b), a)), (a, b, va.grad)
-        assert close(vb.grad, central(lambda t: ref(a, t), b)), (a, b, vb.grad)
-
-    check()
-
-
-@pytest.mark.parametrize("name", ["+", "-", "*", "/", "**"])
-def test_binary_with_plain_numbers_on_either_side(name):
-    op, ref, dom_a, dom_b = BINARY[name]
-
-    @given(dom_a, dom_b)
-    def check(a, b):
-        left, right = Value(a), Value(b)
-        out_left, out_right = op(left, b), op(a, right)
-        out_left.backward()
-        out_right.backward()
-        assert out_left.data == out_right.data == pytest.approx(ref(a, b), rel=1e-12, abs=1e-12)
-        assert close(left.grad, central(lambda t: ref(t, b), a))
-        assert close(right.grad, central(lambda t: ref(a, t), b))
-
-    check()
 
 
 @given(st.lists(st.floats(-100, 100), min_size=1, max_size=12))

@@ -21,30 +21,11 @@ import graphviz
 import numpy as np
 
 from autograd import Node, topological_order
+from autograd.ops import symbol
 
 RED = "#c0392b"
 HIGHLIGHT = "#f9e79f"
 LARGE_GRAPH = 1000  # nodes; above this, draw_graph warns and suggests collapse=True
-
-SYMBOLS = {
-    "+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−", "@": "@", "exp": "exp", "log": "log",
-    "sqrt": "√", "abs": "|·|", "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU",
-    "leaky_relu": "LReLU", "elu": "ELU", "softplus": "softplus", "arctan": "atan",
-    "sin": "sin", "cos": "cos", "step": "step", "sign": "sign", "clip": "clip", "sum": "Σ",
-    "mean": "mean", "max": "max", "min": "min", "reshape": "reshape", "transpose": "ᵀ",
-    "index": "[·]", "concatenate": "concat", "stack": "stack", "softmax": "softmax",
-    "log_softmax": "log softmax", "cross_entropy": "CE",
-}
-
-
-def symbol(op: str) -> str:
-    """The gate's text for an operation name (``**2`` becomes ``x²``)."""
-    if op.startswith("**") and op != "**":
-        exponent = op[2:]
-        sup = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
-        return "x" + exponent.translate(sup) if len(exponent) <= 4 else f"x^{exponent}"
-    return SYMBOLS.get(op, op)
-
 
 def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_grad: bool = True,
                precision: int = 4, model: Any = None, collapse: bool = False,

@@ -5,20 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd import Node, Value, grad, topological_order
+from autograd import Node, Value, grad, ops, topological_order
 
 from .diagram import fmt, symbol
-
-# d(result)/d(input) of each op, as a formula of the result r and the inputs a, b
-FORMULAS = {
-    "+": ("1", "1"), "-": ("1", "−1"), "*": ("{b}", "{a}"), "/": ("1/{b}", "−{a}/{b}²"),
-    "neg": ("−1",), "exp": ("exp({a})",), "log": ("1/{a}",), "sqrt": ("1/(2√{a})",),
-    "abs": ("sign({a})",), "tanh": ("1 − tanh²({a})",), "sigmoid": ("σ({a})(1 − σ({a}))",),
-    "relu": ("[{a} > 0]",), "leaky_relu": ("[{a} > 0] or α",), "elu": ("[{a} > 0] or α·e^{a}",),
-    "softplus": ("σ({a})",), "arctan": ("1/(1 + {a}²)",), "sin": ("cos({a})",),
-    "cos": ("−sin({a})",), "step": ("0",), "sign": ("0",), "clip": ("[inside]",),
-    "**": ("{b}·{a}^({b}−1)", "{a}^{b}·ln {a}"),
-}
 
 
 @dataclass
@@ -138,13 +127,8 @@ def _names(nodes: list[Node]) -> dict[int, str]:
 
 
 def _formula(child: Node, i: int, names: dict[int, str]) -> str:
-    op = "**" if child.op.startswith("**") and len(child.parents) == 2 else child.op
+    """d child / d its i-th input, as the op table writes it, with the nodes' names."""
     args = {"a": names[id(child.parents[0])],
             "b": names[id(child.parents[1])] if len(child.parents) > 1 else ""}
-    if op.startswith("**"):
-        n = op[2:]
-        return f"{n}·{args['a']}^{fmt(float(n) - 1, 4)}"
-    table = FORMULAS.get(op)
-    if table is None:
-        return f"∂{symbol(op)}"
-    return table[min(i, len(table) - 1)].format(**args)  # an n-ary + has 1 for every term
+    text = ops.formula(child.op, i, **args)
+    return f"∂{symbol(child.op)}" if text is None else text

@@ -7,11 +7,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
-from autograd import Value
+from autograd import Value, ops
 
-FUNCTIONS = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "elu",
-             "softplus", "arctan", "sin", "cos", "step", "sign")
-_WITH_PARAMETER = {"leaky_relu", "elu"}  # a second, numeric argument: alpha
+_FUNCTIONS = {op.name: op for op in ops.functions() if op.value}  # from the op table
+FUNCTIONS = tuple(_FUNCTIONS)
 _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
            ast.Pow: lambda a, b: a**b}
@@ -60,18 +59,19 @@ def build(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, V
         name = node.func.id
         if node.keywords:
             raise ExpressionError(f"{name}() takes no keyword arguments")
-        most = 2 if name in _WITH_PARAMETER else 1
-        if not 1 <= len(node.args) <= most:
-            raise ExpressionError(f"{name}() takes {'1 or 2 arguments' if most == 2 else '1 '}"
-                                  f"{'argument' if most == 1 else ''}, got {len(node.args)}")
+        params = list(_FUNCTIONS[name].params)  # numbers after the first argument
+        if not 1 <= len(node.args) <= 1 + len(params):
+            takes = "1 argument" if not params else \
+                f"1 to {1 + len(params)} arguments (x, {', '.join(params)})"
+            raise ExpressionError(f"{name}() takes {takes}, got {len(node.args)}")
         argument = visit(node.args[0])
         argument = argument if isinstance(argument, Value) else Value(argument)
         extra = []
-        if len(node.args) == 2:
-            alpha = visit(node.args[1])
-            if isinstance(alpha, Value):
-                raise ExpressionError(f"{name}()'s second argument (alpha) must be a number")
-            extra.append(alpha)
+        for param, arg in zip(params, node.args[1:]):
+            number = visit(arg)
+            if isinstance(number, Value):
+                raise ExpressionError(f"{name}()'s argument {param} must be a number")
+            extra.append(number)
         return getattr(argument, name)(*extra)
 
     root = visit(tree.body)

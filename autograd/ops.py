@@ -1,0 +1,216 @@
+"""The table of ops: one entry per operation, with everything the rest of the library needs
+to know about it. Nothing else keeps its own list of ops.
+
+The math of each op (its forward rule and, beside it, its derivative) lives in its method
+on :class:`autograd.Value` and :class:`autograd.Tensor`. This table says *what the op is*:
+the name nodes record, the gate drawn for it, its derivative written as a formula for
+:func:`viz.explain`, whether it is an activation, where it is defined and smooth, its
+convention at a kink, a numpy reference for the tests, and the PyTorch function that
+computes the same thing. The renderer, ``explain``, the expression parser,
+``nn.activations`` and the tests all read it; a test fails when an op is missing here, or
+when Value and Tensor do not both offer an elementwise op.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Op:
+    """What is known about one operation."""
+
+    name: str  # the name nodes record in ``.op``
+    kind: str  # "elementwise" (one operand), "binary", "matrix", "reduction", "shape", "join",
+    #           "softmax" or "loss"
+    symbol: str  # the text of its gate in a diagram
+    formulas: tuple[str, ...]  # d result / d operand k, written with {a}, {b} (operands), {n}
+    reference: Callable[..., Any]  # the same op in plain numpy, for the tests
+    torch: str  # the PyTorch function that computes the same op
+    method: str | None = None  # the Value/Tensor method that records it (None: an operator)
+    params: dict[str, float] = field(default_factory=dict)  # numeric parameters, defaults
+    activation: bool = False  # offered by name as a layer's activation
+    domain: tuple[float, float] = (-INF, INF)  # where it is defined (open at a finite end)
+    kinks: tuple[float, ...] = ()  # points where the derivative is a convention ...
+    convention: str = ""  # ... and which one
+    value: bool = True  # offered on Value
+    tensor: bool = True  # offered on Tensor
+
+
+OPS: dict[str, Op] = {}
+
+
+def register(op: Op) -> Op:
+    if op.name in OPS:
+        raise ValueError(f"op {op.name!r} is registered twice")
+    OPS[op.name] = op
+    return op
+
+
+def _sigmoid(x):
+    return 0.5 * (1 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
+
+
+def _softmax(x, axis=-1):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _cross_entropy(z, y):
+    z2 = np.atleast_2d(z)
+    log_p = np.log(_softmax(z2, axis=1))
+    y = np.atleast_1d(y)
+    return -log_p[np.arange(len(y)), y].mean()
+
+
+def _unary(name: str, symbol: str, formula: str, reference, torch: str, **facts: Any) -> None:
+    register(Op(name, "elementwise", symbol, (formula,), reference, torch,
+                method=facts.pop("method", name), **facts))
+
+
+# ---------------------------------------------------------------- binary arithmetic
+# (Value and Tensor; for Tensors the operands broadcast)
+
+register(Op("+", "binary", "+", ("1", "1"), np.add, "torch.add", method="__add__"))
+register(Op("-", "binary", "−", ("1", "−1"), np.subtract, "torch.sub", method="__sub__"))
+register(Op("*", "binary", "×", ("{b}", "{a}"), np.multiply, "torch.mul", method="__mul__"))
+register(Op("/", "binary", "÷", ("1/{b}", "−{a}/{b}²"), np.divide, "torch.div",
+            method="__truediv__", kinks=(0.0,), convention="x / 0 raises ZeroDivisionError"))
+register(Op("**", "binary", "xʸ", ("{b}·{a}^({b}−1)", "{a}^{b}·ln {a}"), np.power, "torch.pow",
+            method="__pow__", domain=(0.0, INF),
+            convention="an exponent that needs a gradient needs a positive base"))
+
+# ---------------------------------------------------------------- functions of each element
+
+_unary("neg", "−", "−1", np.negative, "torch.neg", method="__neg__")
+_unary("**n", "xⁿ", "{n}·{a}^({n}−1)", lambda x, n: np.power(x, n), "torch.pow",
+       method="__pow__", params={"n": 2.0}, kinks=(0.0,),
+       convention="at x = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1")
+_unary("exp", "exp", "exp({a})", np.exp, "torch.exp")
+_unary("log", "log", "1/{a}", np.log, "torch.log", domain=(0.0, INF))
+_unary("sqrt", "√", "1/(2√{a})", np.sqrt, "torch.sqrt", domain=(0.0, INF), kinks=(0.0,),
+       convention="inf at x = 0")
+_unary("abs", "|·|", "sign({a})", np.abs, "torch.abs", kinks=(0.0,),
+       convention="0 at x = 0, as in PyTorch")
+_unary("tanh", "tanh", "1 − tanh²({a})", np.tanh, "torch.tanh", activation=True)
+_unary("sigmoid", "σ", "σ({a})(1 − σ({a}))", _sigmoid, "torch.sigmoid", activation=True)
+_unary("relu", "ReLU", "[{a} > 0]", lambda x: np.maximum(x, 0), "torch.relu",
+       activation=True, kinks=(0.0,), convention="0 at x = 0, as in PyTorch")
+_unary("leaky_relu", "LReLU", "[{a} > 0] or α", lambda x, alpha=0.01: np.where(x > 0, x,
+       alpha * x), "torch.nn.functional.leaky_relu", params={"alpha": 0.01},
+       activation=True, kinks=(0.0,), convention="α at x = 0, as in PyTorch")
+_unary("elu", "ELU", "[{a} > 0] or α·e^{a}", lambda x, alpha=1.0: np.where(
+       x > 0, x, alpha * np.expm1(np.minimum(x, 0))), "torch.nn.functional.elu",
+       params={"alpha": 1.0}, activation=True, kinks=(0.0,),
+       convention="α at x = 0, as in PyTorch")
+_unary("softplus", "softplus", "σ({a})", lambda x: np.logaddexp(0, x),
+       "torch.nn.functional.softplus", activation=True)
+_unary("arctan", "atan", "1/(1 + {a}²)", np.arctan, "torch.arctan", activation=True)
+_unary("sin", "sin", "cos({a})", np.sin, "torch.sin")
+_unary("cos", "cos", "−sin({a})", np.cos, "torch.cos")
+_unary("step", "step", "0", lambda x: np.heaviside(x, 1.0), "torch.heaviside",
+       activation=True, kinks=(0.0,), convention="0 everywhere; the value at 0 is 1")
+_unary("sign", "sign", "0", np.sign, "torch.sign", activation=True, kinks=(0.0,),
+       convention="0 everywhere")
+_unary("clip", "clip", "[{low} ≤ {a} ≤ {high}]", lambda x, low=-1.0, high=1.0: np.clip(
+       x, low, high), "torch.clamp", params={"low": -1.0, "high": 1.0}, kinks=(-1.0, 1.0),
+       convention="1 at the bounds themselves (the gradient passes where low ≤ x ≤ high)")
+
+# ---------------------------------------------------------------- Tensors only
+
+register(Op("@", "matrix", "@", ("g·{b}ᵀ", "{a}ᵀ·g"), np.matmul, "torch.matmul",
+            method="__matmul__", value=False))
+for _name, _symbol, _reference, _torch in [
+        ("sum", "Σ", np.sum, "torch.sum"), ("mean", "mean", np.mean, "torch.mean"),
+        ("max", "max", np.max, "torch.amax"), ("min", "min", np.min, "torch.amin")]:
+    register(Op(_name, "reduction", _symbol,
+                ("1 for the tied extremes, shared equally",) if _name in ("max", "min")
+                else ("1" if _name == "sum" else "1/n",),
+                _reference, _torch, method=_name, value=False,
+                convention="tied extremes share the gradient equally"
+                if _name in ("max", "min") else ""))
+register(Op("softmax", "softmax", "softmax", ("s·(g − Σ g·s)",), _softmax, "torch.softmax",
+            method="softmax", value=False, activation=False))
+register(Op("log_softmax", "softmax", "log softmax", ("g − softmax·Σ g",),
+            lambda x, axis=-1: np.log(_softmax(x, axis)), "torch.log_softmax",
+            method="log_softmax", value=False))
+register(Op("reshape", "shape", "reshape", ("g reshaped back",), np.reshape, "torch.reshape",
+            method="reshape", value=False))
+register(Op("transpose", "shape", "ᵀ", ("g with the axes put back",), np.transpose,
+            "torch.permute", method="transpose", value=False))
+register(Op("index", "shape", "[·]", ("g scattered back (repeats add up)",),
+            lambda x, i: x[i], "torch.Tensor.__getitem__", method="__getitem__", value=False))
+register(Op("concatenate", "join", "concat", ("g's slice of each input",), np.concatenate,
+            "torch.cat", value=False))
+register(Op("stack", "join", "stack", ("g's slice of each input",), np.stack, "torch.stack",
+            value=False))
+register(Op("cross_entropy", "loss", "CE", ("(softmax(z) − onehot(y)) / n",), _cross_entropy,
+            "torch.nn.functional.cross_entropy", value=False))
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def lookup(op_name: str) -> Op | None:
+    """The table entry for a node's ``.op`` (``"**2"`` is the constant power ``**n``), or None
+    for an op that is not in the table (one a user defined with ``value_op``/``tensor_op``)."""
+    if op_name in OPS:
+        return OPS[op_name]
+    if op_name.startswith("**"):
+        return OPS["**n"]
+    return None
+
+
+def exponent(op_name: str) -> str | None:
+    """The constant exponent of a ``**n`` node's op name (``"**2"`` -> ``"2"``), else None."""
+    return op_name[2:] if op_name.startswith("**") and op_name != "**" else None
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+
+
+def symbol(op_name: str) -> str:
+    """The gate's text for a node's op (``**2`` becomes ``x²``; unknown ops keep their name)."""
+    n = exponent(op_name)
+    if n is not None:
+        return "x" + n.translate(_SUPERSCRIPT) if len(n) <= 4 else f"x^{n}"
+    op = OPS.get(op_name)
+    return op.symbol if op else op_name
+
+
+def formula(op_name: str, index: int, **names: str) -> str | None:
+    """d result / d operand ``index`` of an op, written with the operands' ``names`` (``a``,
+    ``b``); None for an op that is not in the table."""
+    op = lookup(op_name)
+    if op is None:
+        return None
+    text = op.formulas[min(index, len(op.formulas) - 1)]  # an n-ary + has 1 for every term
+    n = exponent(op_name)
+    if n is not None:
+        minus_one = float(n) - 1
+        return f"{n}·{names.get('a', 'x')}^{minus_one:g}"
+    return text.format(**{"a": "x", "b": "y", "low": "low", "high": "high", **names})
+
+
+def elementwise(on: str = "both") -> list[Op]:
+    """The ops applied to each element (and binary arithmetic), offered on ``on``: "value",
+    "tensor" or "both"."""
+    return [op for op in OPS.values() if op.kind in ("elementwise", "binary")
+            and (on != "value" or op.value) and (on != "tensor" or op.tensor)]
+
+
+def functions() -> list[Op]:
+    """Elementwise ops called by name (``x.sigmoid()``): the expression parser's functions."""
+    return [op for op in OPS.values() if op.kind == "elementwise" and op.method == op.name]
+
+
+def activations() -> list[Op]:
+    """The ops a layer can name as its activation (``Dense(..., activation="relu")``)."""
+    return [op for op in OPS.values() if op.activation]
