@@ -220,28 +220,29 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
     second ``backward()`` add exactly one more gradient, intermediate nodes included.
     Returns the nodes reached, in the order they were completed: interior ones, then leaves.
 
-    Every node owns the array in its ``.grad``: an array already stored in another node's
-    ``.grad`` in this pass, or a view of one, is copied first (as PyTorch's AccumulateGrad).
-    Each vector-Jacobian product's result is checked to have its input's shape.
+    Every leaf owns the array in its ``.grad``: an array that a vector-Jacobian product
+    passed on unchanged (so another node holds it too), or a view of another array, is copied
+    first, as PyTorch's AccumulateGrad does. Intermediate nodes keep the pass's array as it
+    is: their ``.grad`` is for reading.
     """
     interior, leaves = _reachable(root)
     root._g = seed
     if _get_state()[2]:
         _backpropagate_checked(interior, leaves, accumulate)
         return interior, leaves
-    handed: set[int] = set()  # ids of the arrays stored in a .grad during this pass
+    passed_on: set[int] = set()  # ids of arrays a vjp handed on unchanged (shared by nodes)
     for node in interior:
         g = node._g
         if accumulate:
-            total = node.grad
-            node.grad = _own(g, handed) if total is None else total + g
+            total = node.grad  # an intermediate node's .grad may share its array (read it)
+            node.grad = g if total is None else total + g
         local = node._local
         if type(local) is not tuple:  # array chain rule: a vector-Jacobian product per parent
             for parent, vjp in zip(node.parents, local):
                 if parent._requires_grad:
-                    r = vjp(g)
-                    if r.__class__ is not _ndarray or r.shape != parent.data.shape:
-                        r = _checked_vjp(node, parent, r)
+                    r = vjp(g)  # the op table's ops are tested to give the right shape,
+                    if r is g:  # and tensor_op checks the vjps users write
+                        passed_on.add(id(r))
                     total = parent._g
                     parent._g = r if total.__class__ is float else total + r
         elif len(local) == 2:  # scalar chain rule: d root/d parent += d node/d parent * g
@@ -257,8 +258,13 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
     if accumulate:
         for leaf in leaves:
             if leaf.requires_grad:
-                total = leaf.grad
-                leaf.grad = _own(leaf._g, handed) if total is None else total + leaf._g
+                total, g = leaf.grad, leaf._g
+                if total is not None:
+                    leaf.grad = total + g
+                elif g.__class__ is _ndarray and (g.base is not None or id(g) in passed_on):
+                    leaf.grad = g.copy()  # a leaf owns its .grad: never another node's array
+                else:
+                    leaf.grad = g
     return interior, leaves
 
 
@@ -266,7 +272,7 @@ _ndarray = np.ndarray
 
 
 def _own(g: Any, handed: set[int]) -> Any:
-    """``g`` to be stored in a ``.grad``: copied if another ``.grad`` already holds it or it
+    """``g`` to be kept as a gradient of its own: copied if ``handed`` already holds it or it
     is a view of another array; numbers pass unchanged."""
     if g.__class__ is _ndarray:
         if g.base is not None or id(g) in handed:

@@ -208,13 +208,13 @@ class Tensor(Node):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes "
                              f"{a.shape} and {b.shape}")
-        inner_a, inner_b = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
-        if inner_a != inner_b:
-            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align "
-                             f"({inner_a} != {inner_b})")
         try:
             out = np.matmul(a, b)
         except ValueError:
+            inner_a, inner_b = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
+            if inner_a != inner_b:
+                raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align "
+                                 f"({inner_a} != {inner_b})") from None
             raise ValueError(f"matmul: batch shapes {a.shape[:-2]} and {b.shape[:-2]} do not "
                              f"broadcast (shapes {a.shape} and {b.shape})") from None
         if a.ndim == 2 and b.ndim == 2:  # the common case, said plainly: dA = g Bᵀ, dB = Aᵀ g
@@ -278,8 +278,8 @@ class Tensor(Node):
 
     def relu(self) -> Tensor:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
-        x = self.data
-        return _result(np.maximum(x, 0), "relu", (self,), [lambda g: g * np.heaviside(x, 0)])
+        out = np.maximum(self.data, 0)  # sign(out): 1 where x > 0, 0 where x <= 0, nan at nan
+        return _result(out, "relu", (self,), [lambda g: g * np.sign(out)])
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x for x > 0, else alpha·x."""
@@ -538,6 +538,32 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
                    [lambda g, i=i: np.take(g, i, axis=axis) for i in range(len(parts))])
 
 
+def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
+    """Softmax cross-entropy as one node: mean over examples of log Σ e^z − Σ y·z.
+
+    ``logits`` has shape (examples, classes) or (classes,); ``y`` holds checked class indices
+    (examples,) or rows of target probabilities (examples, classes) (``nn.losses.
+    cross_entropy`` checks them). Its VJP is (softmax(z)·Σy − y) / examples.
+    """
+    z = logits.data
+    z2 = z.reshape(-1, z.shape[-1])
+    shifted = z2 - z2.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    n = z2.shape[0]
+    grad = np.exp(log_p)  # softmax
+    if y.ndim == 1:  # class indices: pick each example's log-probability
+        rows = np.arange(n)
+        loss = -log_p[rows, y].sum() / n
+        grad[rows, y] -= 1
+    else:  # one row of target probabilities per example
+        with np.errstate(invalid="ignore"):  # 0·log 0 counts as 0, as in Σ y log p
+            loss = -np.where(y > 0, y * log_p, 0.0).sum() / n
+        grad = grad * y.sum(axis=1, keepdims=True) - y
+    grad = (grad / n).reshape(z.shape).astype(z.dtype, copy=False)  # float32 stays float32
+    return _result(np.asarray(loss, dtype=z.dtype), "cross_entropy", (logits,),
+                   [lambda g: g * grad])
+
+
 def tensor_op(data: Any, op: str, parents: Sequence[Tensor], vjps: Sequence) -> Tensor:
     """Define your own array operation: its value, and for each parent a function from
     ``g`` (d loss / d value) to d loss / d parent, of the parent's shape.
@@ -551,15 +577,24 @@ def tensor_op(data: Any, op: str, parents: Sequence[Tensor], vjps: Sequence) -> 
                          f"for {len(parents)} parents")
     if not all(callable(v) for v in vjps):
         raise TypeError(f"tensor_op {op!r}: each vjp must be a function g -> gradient")
-    return _result(np.asarray(data), op, parents, [_fresh(v) for v in vjps])
+    return _result(np.asarray(data), op, parents,
+                   [_checked(v, op, i, p.shape) for i, v in enumerate(vjps) for p in [parents[i]]])
 
 
-def _fresh(vjp):
-    """A user's vjp whose result is always a new array: it may return an array it keeps."""
-    def fresh(g: np.ndarray) -> Any:
+def _checked(vjp, op: str, index: int, shape: tuple[int, ...]):
+    """A user's vjp, checked when backward calls it: its result must be an array of its input's
+    shape (the error names the op), and is always a new array (it may return one it keeps)."""
+    def checked(g: np.ndarray) -> np.ndarray:
         r = vjp(g)
-        return np.array(r, copy=True) if isinstance(r, np.ndarray) else r
-    return fresh
+        if isinstance(r, np.generic | float | int) and shape == ():
+            r = np.asarray(r)
+        if not isinstance(r, np.ndarray) or r.shape != shape:
+            got = f"shape {r.shape}" if isinstance(r, np.ndarray) else f"a {type(r).__name__}"
+            raise ValueError(f"{op}: the gradient its vjp returned for input {index} has {got}, "
+                             f"the input has shape {shape}; a vjp must return an array of its "
+                             "input's shape")
+        return np.array(r, copy=True)
+    return checked
 
 
 # ---------------------------------------------------------------- helpers

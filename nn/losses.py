@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Tensor, Value, tensor_op
+from autograd import Node, Tensor, Value
+from autograd.tensor import fused_cross_entropy
 
 EPSILON = 1e-7  # how far binary_cross_entropy keeps probabilities from 0 and 1 (as Keras)
 
@@ -76,23 +77,7 @@ def cross_entropy(logits: Any, target: Any) -> Any:
         if z.ndim not in (1, 2):
             raise ValueError(f"cross_entropy: logits must have shape (examples, classes) or "
                              f"(classes,), got {z.shape}")
-        y = _class_targets(target, z.shape, "cross_entropy")
-        z2 = z.reshape(-1, z.shape[-1])
-        shifted = z2 - z2.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        n = z2.shape[0]
-        grad = np.exp(log_p)  # softmax
-        if y.ndim == 1:  # class indices: pick each example's log-probability
-            rows = np.arange(n)
-            loss = -log_p[rows, y].sum() / n
-            grad[rows, y] -= 1
-        else:  # one row of target probabilities per example
-            with np.errstate(invalid="ignore"):  # 0·log 0 counts as 0, as in Σ y log p
-                loss = -np.where(y > 0, y * log_p, 0.0).sum() / n
-            grad = grad * y.sum(axis=1, keepdims=True) - y
-        grad = (grad / n).reshape(z.shape).astype(z.dtype, copy=False)  # float32 stays float32
-        return tensor_op(np.asarray(loss, dtype=z.dtype), "cross_entropy", [logits],
-                         [lambda g: g * grad])
+        return fused_cross_entropy(logits, _class_targets(target, z.shape, "cross_entropy"))
     rows = _value_rows(logits, "cross_entropy")
     probs = _one_hot(_class_targets(target, _value_shape(logits, rows), "cross_entropy"),
                      len(rows[0]))

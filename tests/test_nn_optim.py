@@ -101,7 +101,7 @@ def test_values_and_tensors_follow_the_same_trajectory(make):
 TORCH = importlib.util.find_spec("torch") is not None
 
 
-@pytest.mark.skipif(not TORCH, reason="PyTorch is in the bench extra, not installed here")
+@pytest.mark.skipif(not TORCH, reason="PyTorch is not installed (./dev test installs it)")
 @pytest.mark.parametrize(("ours", "theirs", "kwargs"), [
     ("SGD", "SGD", {"lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.1}),
     ("SGD", "SGD", {"lr": 0.05, "momentum": 0.8, "dampening": 0.3}),

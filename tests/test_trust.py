@@ -73,9 +73,11 @@ def test_leaf_gradients_are_never_shared():
     z = x + y
     z.sum().backward()
     assert x.grad is not y.grad and not np.shares_memory(x.grad, y.grad)
-    assert not np.shares_memory(x.grad, z.grad)
+    assert not np.shares_memory(x.grad, z.grad) and not np.shares_memory(y.grad, z.grad)
     x.grad *= 0
     np.testing.assert_array_equal(y.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(z.grad, [1.0, 1.0])
+    y.grad *= 0
     np.testing.assert_array_equal(z.grad, [1.0, 1.0])
 
 
@@ -91,7 +93,7 @@ def test_views_are_not_shared_either():
     x = Tensor(np.ones((2, 2)), requires_grad=True)
     r = x.reshape(4)
     r.sum().backward()
-    assert not np.shares_memory(x.grad, r.grad)
+    assert not np.shares_memory(x.grad, r.grad)  # x's is a view of r's, reshaped: copied
     gx, gr = autograd.grad((x.reshape(4) * 1.0).sum(), [x, x])
     assert not np.shares_memory(gx, gr)
 

@@ -20,7 +20,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd import Node, topological_order
+from autograd import Node, edge_grad, topological_order
 from autograd.ops import symbol
 
 RED = "#c0392b"
@@ -79,16 +79,6 @@ def has_grad(node: Node) -> bool:
     """Whether a backward pass has given ``node`` a gradient (a Value's starts at 0)."""
     g = node.grad
     return g is not None and bool(np.any(np.asarray(g) != 0))
-
-
-def edge_gradients(parent_index: int, child: Node, child_grad: Any) -> Any:
-    """The gradient flowing from ``child`` back along its ``parent_index``-th input wire."""
-    local = child._local
-    if type(local) is tuple:  # scalar node: local derivative times the child's gradient
-        return local[parent_index] * child_grad
-    if not child.parents[parent_index].requires_grad:
-        return None
-    return local[parent_index](child_grad)
 
 
 class _Drawing:
@@ -212,7 +202,7 @@ class _Drawing:
             for i, parent in enumerate(child.parents):
                 grad = None
                 if self.show_grad and self.revealed(child):
-                    grad = self.grad_text(edge_gradients(i, child, self.grad_of(child)))
+                    grad = self.grad_text(edge_grad(child, i, self.grad_of(child)))
                 g.edge(self.ids[id(parent)], self.ids[id(child)],
                        label=self.wire_label(self.value_text(parent), grad))
         out = self.ids[id(self.root)] + "_out"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd import Node, Value, grad, ops, topological_order
+from autograd import Node, Value, grad, local_derivative, ops, topological_order
 
 from .diagram import fmt, symbol
 
@@ -100,7 +100,7 @@ def explain(root: Node, leaf: Node, max_paths: int = 200) -> Explanation:
             continue
         for child, i in reversed(consumers[id(node)]):
             step = Step(names[id(node)], names[id(child)], _formula(child, i, names),
-                        child._local[i])
+                        local_derivative(child, i))
             stack.append((child, [*steps, step]))
     (gradient,) = grad(root, [leaf])
     return Explanation(names[id(root)], names[id(leaf)], paths, gradient)

@@ -9,8 +9,7 @@ from typing import Any
 
 import graphviz
 
-from autograd import Node
-from autograd.graph import _reachable, backpropagate
+from autograd import Node, backward_pass
 
 from .diagram import _Drawing, save
 
@@ -23,8 +22,9 @@ def backward_steps(root: Node, style: str = "circuit", rankdir: str = "LR",
 
     The gradients are computed here for the picture; ``.grad`` is left as it was.
     """
-    order = _backward_order(root)
-    grads = {id(n): n._g for n in order}  # this pass's gradient of each node
+    passed = backward_pass(root)  # each node with its gradient, in the engine's order
+    order = [node for node, _ in passed]
+    grads = {id(n): g for n, g in passed}
     done: set[int] = set()
 
     def frame(highlight: frozenset) -> graphviz.Digraph:
@@ -37,14 +37,6 @@ def backward_steps(root: Node, style: str = "circuit", rankdir: str = "LR",
     for node in order:
         done.add(id(node))
         yield frame(frozenset({id(node)}))
-
-
-def _backward_order(root: Node) -> list[Node]:
-    """The nodes in the engine's order (each complete before it passes its gradient on),
-    after a pass that leaves every node's gradient for this pass in ``_g``."""
-    interior, leaves = _reachable(root)
-    backpropagate(root, root._seed(None), accumulate=False)
-    return interior + leaves
 
 
 def save_steps(root: Node, folder: str | Path, fmt: str = "png", **options: Any) -> list[Path]:
