@@ -624,10 +624,16 @@ def _to_array(data: Any) -> np.ndarray:
         array = np.asarray(data)
     else:
         try:
-            array = np.array(data, dtype=np.float64)
+            array = np.array(data)
         except (TypeError, ValueError) as error:
             raise TypeError(f"Tensor() takes numbers, lists of numbers or numpy arrays, got "
                             f"{type(data).__name__}: {error}") from None
+        if array.dtype.kind not in "fiub":  # None, text, objects: never silently nan
+            what = type(data).__name__ if array.ndim == 0 else \
+                f"a {type(data).__name__} holding {array.dtype} values"
+            raise TypeError(f"Tensor() takes numbers, lists of numbers or numpy arrays, got "
+                            f"{what}")
+        array = array.astype(np.float64)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"Tensor data must be a real numeric array, got dtype {array.dtype}")
     return array

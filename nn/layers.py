@@ -25,6 +25,8 @@ class Linear(Module):
     listed ``W`` then ``b``.
     """
 
+    biases = ("b",)
+
     def __init__(self, nin: int, nout: int, activation: str | Callable | None = None, *,
                  seed: Seed = None, dtype: Any = np.float64) -> None:
         for name, n in (("nin", nin), ("nout", nout)):

@@ -1,11 +1,14 @@
 """``Module``: the base of every layer and model, for Values and Tensors alike.
 
 Parameters are found in the attributes, as in PyTorch: a Value, a Tensor with
-``requires_grad``, a Module, or a list or tuple of those, in the order they were assigned.
+``requires_grad``, a Module, or a list, tuple or dict (with string keys) of those, in the
+order they were assigned. A Tensor without ``requires_grad`` (a frozen weight, a mask) is
+not trained but is saved, as PyTorch saves buffers.
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ class Module:
 
     training: bool = True
     _summary_row = False  # True: summary() shows this module as one row (a layer of neurons)
+    biases: tuple[str, ...] = ()  # the attributes that hold biases: not weights, no L2
 
     def forward(self, *args: Any) -> Any:  # pragma: no cover - every module overrides
         raise NotImplementedError
@@ -33,22 +37,42 @@ class Module:
     # ---------------------------------------------------------------- what a module holds
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Node]]:
-        """(dotted name, parameter) pairs, e.g. ``layers.0.W`` or ``neurons.1.w.0``."""
+        """(dotted name, parameter) pairs, e.g. ``layers.0.W`` or ``neurons.1.w.0``: every
+        Value, and every Tensor with ``requires_grad``."""
+        for name, node in self.named_tensors(prefix):
+            if node.requires_grad:
+                yield name, node
+
+    def named_tensors(self, prefix: str = "") -> Iterator[tuple[str, Node]]:
+        """Every Value and Tensor the module holds, trained or not (what ``state_dict`` saves)."""
         for name, value in vars(self).items():
-            yield from _named(value, prefix + name)
+            if not name.startswith("_"):
+                yield from _named(value, prefix + name)
 
     def parameters(self) -> list[Node]:
         return [p for _, p in self.named_parameters()]
+
+    def weights(self) -> list[Node]:
+        """The parameters whose role is a weight, not a bias: what ``fit(l2=…)`` decays.
+
+        Decided by role, not by name: each module class lists its bias attributes in
+        ``biases`` (``Linear`` and ``Neuron`` say ``("b",)``); a module that lists none has
+        only weights.
+        """
+        found = []
+        for _, module in self.named_modules():
+            for name, p in _direct_parameters(module):
+                if name.split(".")[0] not in module.biases:
+                    found.append(p)
+        return found
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """(dotted name, module) for this module ("" ) and everything inside it."""
         yield prefix.rstrip("."), self
         for name, value in vars(self).items():
-            items = enumerate(value) if isinstance(value, list | tuple) else [(None, value)]
-            for i, item in items:
+            for path, item in _items(value, prefix + name):
                 if isinstance(item, Module):
-                    yield from item.named_modules(
-                        f"{prefix}{name}." if i is None else f"{prefix}{name}.{i}.")
+                    yield from item.named_modules(path + ".")
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient (0.0 for a Value, None for a Tensor)."""
@@ -106,22 +130,22 @@ class Module:
 
     def _children(self) -> Iterator[tuple[str, Module]]:
         for name, value in vars(self).items():
-            if isinstance(value, Module):
-                yield name, value
-            elif isinstance(value, list | tuple):
-                yield from ((f"{name}.{i}", m) for i, m in enumerate(value)
-                            if isinstance(m, Module))
+            yield from ((path, m) for path, m in _items(value, name) if isinstance(m, Module))
 
     # ---------------------------------------------------------------- saving and loading
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter as a numpy array, by dotted name."""
-        return {name: np.array(p.data) for name, p in self.named_parameters()}
+        """A copy of every Value and Tensor the module holds (parameters and frozen tensors)
+        as a numpy array, by dotted name."""
+        return {name: np.array(p.data) for name, p in self.named_tensors()}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Set every parameter from ``state``. Missing, unexpected or mis-shaped entries are
-        all reported in one error, and then nothing in the model has changed."""
-        params = dict(self.named_parameters())
+        """Set every Value and Tensor from ``state``. Missing, unexpected or mis-shaped entries
+        are all reported in one error, and then nothing in the model has changed."""
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict: expected a dict of arrays by name, got "
+                            f"{type(state).__name__}")
+        params = dict(self.named_tensors())
         problems = []
         missing = [name for name in params if name not in state]
         unexpected = [name for name in state if name not in params]
@@ -133,12 +157,11 @@ class Module:
         for name, p in params.items():
             if name not in state:
                 continue
-            try:
-                array = np.array(state[name], dtype=np.float64 if isinstance(p, Value)
-                                 else p.data.dtype)
-            except (TypeError, ValueError):
-                problems.append(f"{name}: not numbers ({type(state[name]).__name__})")
+            given = np.asarray(state[name])
+            if given.dtype.kind not in "fiub":
+                problems.append(f"{name}: not numbers (dtype {given.dtype})")
                 continue
+            array = np.array(given, dtype=np.float64 if isinstance(p, Value) else p.data.dtype)
             if array.shape != np.shape(p.data):
                 problems.append(f"{name}: expected shape {np.shape(p.data)}, got {array.shape}")
             new[name] = array
@@ -148,32 +171,96 @@ class Module:
         for name, p in params.items():  # only now, when every entry is known to fit
             p.data = float(new[name]) if isinstance(p, Value) else new[name]
 
-    def save(self, path: str | Path) -> None:
-        """Write the parameters to a numpy ``.npz`` file (no pickle)."""
-        np.savez(path, **self.state_dict())
+    def save(self, path: str | Path) -> Path:
+        """Write :meth:`state_dict` to a numpy ``.npz`` file (no pickle) and return its path;
+        ``.npz`` is added to a name without it, as numpy does. The file is written whole
+        (to a temporary file, then renamed) or not at all."""
+        path = _npz(path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"save: the folder {path.parent} does not exist")
+        partial = path.with_name(path.name + ".partial")
+        try:
+            with open(partial, "wb") as f:
+                np.savez(f, **self.state_dict())
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+        return path
 
     def load(self, path: str | Path) -> None:
-        """Read parameters written by :meth:`save` into this model (no pickle is read)."""
+        """Read a file written by :meth:`save` into this model (``w`` finds ``w.npz``, as
+        ``save("w")`` wrote it). No pickle is ever read; a file that is not such an archive,
+        or does not fit the model, is an error that names it, and the model is unchanged."""
+        self.load_state_dict(read_npz(path))
+
+
+def read_npz(path: str | Path) -> dict[str, np.ndarray]:
+    """The arrays of a ``.npz`` archive of numbers, or an error that names the file and says
+    what is wrong with it. Object arrays (pickles) are refused, never loaded."""
+    path = Path(path)
+    if not path.is_file() and path.suffix != ".npz":
+        path = _npz(path)  # save("w") wrote w.npz
+    if not path.is_file():
+        raise FileNotFoundError(f"load: {path} does not exist")
+    name = path.name
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if magic.startswith(b"\x93NUMPY"):
+        raise ValueError(f"load: {name} holds one array (a .npy file), not a .npz archive of "
+                         "named parameters written by save()")
+    if not magic.startswith(b"PK"):
+        raise ValueError(f"load: {name} is not a .npz archive (a zip file written by save())")
+    try:
         with np.load(path, allow_pickle=False) as archive:
-            self.load_state_dict({name: archive[name] for name in archive.files})
+            arrays = {}
+            for key in archive.files:
+                try:
+                    arrays[key] = archive[key]
+                except ValueError:  # numpy refuses an object array when pickles are off
+                    raise ValueError(f"load: {name}: {key} holds Python objects, not numbers; "
+                                     "this reader does not load them") from None
+            return arrays
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as error:
+        raise ValueError(f"load: {name} is damaged or truncated ({error})") from None
+
+
+def _npz(path: str | Path) -> Path:
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
 
 
 def _named(value: Any, name: str) -> Iterator[tuple[str, Node]]:
-    if isinstance(value, Module):
-        yield from value.named_parameters(name + ".")
-    elif isinstance(value, Value) or (isinstance(value, Tensor) and value.requires_grad):
-        yield name, value
-    elif isinstance(value, list | tuple):
+    """Every Value and Tensor inside ``value``, with its dotted name."""
+    for path, item in _items(value, name):
+        if isinstance(item, Module):
+            yield from item.named_tensors(path + ".")
+        elif isinstance(item, Value | Tensor):
+            yield path, item
+
+
+def _items(value: Any, name: str) -> Iterator[tuple[str, Any]]:
+    """``value`` itself, or what a list, tuple or dict holds (recursively), with names."""
+    if isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            yield from _named(item, f"{name}.{i}")
+            yield from _items(item, f"{name}.{i}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{name}: dict keys must be strings to name what they hold, "
+                                f"got {key!r}")
+            yield from _items(item, f"{name}.{key}")
+    else:
+        yield name, value
 
 
 def _direct_parameters(module: Module) -> Iterator[tuple[str, Node]]:
     """The parameters a module holds itself, not through a sub-module."""
     for name, value in vars(module).items():
-        if not isinstance(value, Module) and not (
-                isinstance(value, list | tuple) and any(isinstance(v, Module) for v in value)):
-            yield from _named(value, name)
+        if name.startswith("_"):
+            continue
+        for path, item in _items(value, name):
+            if isinstance(item, Value) or (isinstance(item, Tensor) and item.requires_grad):
+                yield path, item
 
 
 def _shapes(module: Module, params: list[tuple[str, Node]]) -> str:

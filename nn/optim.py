@@ -14,22 +14,34 @@ import numpy as np
 
 from autograd import Node, Value, zero_grad
 
+from .checks import number, positive_int
+
 
 class Optimizer:
-    """Base: ``step()`` updates every parameter from its ``.grad``; ``zero_grad()`` resets."""
+    """Base: ``step()`` updates every parameter from its ``.grad``; ``zero_grad()`` resets.
+
+    Hyperparameters are checked when the optimizer is made, with the rule's valid range in
+    the message. ``step()`` is all or nothing: if any parameter's gradient does not fit (or
+    anything else fails), no parameter and no state has changed. ``state_dict()`` and
+    ``load_state_dict()`` save and restore everything needed to resume exactly.
+    """
 
     def __init__(self, parameters: Iterable[Node], lr: float, weight_decay: float = 0.0) -> None:
+        who = type(self).__name__
+        if hasattr(parameters, "parameters") and hasattr(parameters, "forward"):
+            raise TypeError(f"{who}: got a {type(parameters).__name__} model; pass "
+                            "model.parameters()")
         self.params = list(parameters)
         if not self.params:
-            raise ValueError(f"{type(self).__name__} got no parameters to optimize")
+            raise ValueError(f"{who} got no parameters to optimize (a Dense layer has none "
+                             "until it knows its input width: give it input_dim=, or add it "
+                             "to a Sequential after a layer whose width is known)")
         for i, p in enumerate(self.params):
             if not isinstance(p, Node) or not p.requires_grad:
-                raise TypeError(f"{type(self).__name__}: parameter {i} is not a Value or a "
+                raise TypeError(f"{who}: parameter {i} is not a Value or a "
                                 "Tensor with requires_grad=True")
-        if lr < 0:
-            raise ValueError(f"learning rate must be >= 0, got {lr}")
-        self.lr = lr
-        self.weight_decay = weight_decay
+        self.lr = number(lr, "lr", who, low=0.0)
+        self.weight_decay = number(weight_decay, "weight_decay", who, low=0.0)
         self.state: list[dict[str, Any]] = [{} for _ in self.params]
         self.steps = 0
 
@@ -37,20 +49,71 @@ class Optimizer:
         zero_grad(self.params)
 
     def step(self) -> None:
-        self.steps += 1
-        for p, state in zip(self.params, self.state):
-            if p.grad is None:  # a Tensor no gradient reached
-                continue
-            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
-            new = self._update(p.data, g, state)
-            p.data = float(new) if isinstance(p, Value) else new.astype(p.data.dtype, copy=False)
+        """One update of every parameter that has a gradient, or none at all on error."""
+        who = type(self).__name__
+        for i, p in enumerate(self.params):
+            if p.grad is not None and np.shape(p.grad) != np.shape(p.data):
+                raise ValueError(f"{who}.step: parameter {i}'s gradient has shape "
+                                 f"{np.shape(p.grad)}, the parameter has shape "
+                                 f"{np.shape(p.data)}; nothing was updated")
+        self.steps += 1  # the rules read the step count
+        try:
+            updates = []
+            for p, state in zip(self.params, self.state):
+                if p.grad is None:  # a Tensor no gradient reached
+                    continue
+                g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
+                new_state = dict(state)  # the rules assign new values, never change arrays
+                new = self._update(p.data, g, new_state)
+                new = float(new) if isinstance(p, Value) else \
+                    np.asarray(new).astype(p.data.dtype, copy=False)
+                updates.append((p, state, new, new_state))
+        except BaseException:
+            self.steps -= 1
+            raise
+        for p, state, new, new_state in updates:  # only now, when every update is computed
+            p.data = new
+            state.clear()
+            state.update(new_state)
 
     def _update(self, w: Any, g: Any, state: dict[str, Any]) -> Any:  # pragma: no cover
         raise NotImplementedError
 
     def state_dict(self) -> dict[str, Any]:
-        return {"lr": self.lr, "steps": self.steps,
+        """A copy of everything ``step()`` depends on: the rule, lr, step count and state."""
+        return {"type": type(self).__name__, "lr": self.lr, "steps": self.steps,
                 "state": [{k: np.array(v) for k, v in s.items()} for s in self.state]}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore a :meth:`state_dict` (of the same rule, for the same parameters), so that
+        training resumes exactly; on any mismatch nothing changes."""
+        who = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, dict) or not {"lr", "steps", "state"} <= set(state):
+            raise ValueError(f"{who}: expected a dict from state_dict() with lr, steps and state")
+        if state.get("type", type(self).__name__) != type(self).__name__:
+            raise ValueError(f"{who}: the state is for {state['type']}, not "
+                             f"{type(self).__name__}")
+        entries = list(state["state"])
+        if len(entries) != len(self.params):
+            raise ValueError(f"{who}: the state has {len(entries)} parameters, this optimizer "
+                             f"has {len(self.params)}")
+        lr = number(state["lr"], "lr", who, low=0.0)
+        steps = state["steps"]
+        if not isinstance(steps, int | np.integer) or steps < 0:
+            raise ValueError(f"{who}: steps must be an integer >= 0, got {steps!r}")
+        restored = []
+        for i, (p, entry) in enumerate(zip(self.params, entries)):
+            own: dict[str, Any] = {}
+            for key, value in entry.items():
+                array = np.array(value, dtype=np.float64 if isinstance(p, Value)
+                                 else np.asarray(p.data).dtype)
+                if array.shape not in ((), np.shape(p.data)):
+                    raise ValueError(f"{who}: parameter {i}'s state {key} has shape "
+                                     f"{array.shape}, the parameter has shape "
+                                     f"{np.shape(p.data)}")
+                own[key] = float(array) if array.shape == () else array
+            restored.append(own)
+        self.lr, self.steps, self.state = lr, int(steps), restored
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr}, {len(self.params)} parameters)"
@@ -64,6 +127,8 @@ class SGD(Optimizer):
                  dampening: float = 0.0, nesterov: bool = False,
                  weight_decay: float = 0.0) -> None:
         super().__init__(parameters, lr, weight_decay)
+        momentum = number(momentum, "momentum", "SGD", 0.0, 1.0)
+        dampening = number(dampening, "dampening", "SGD", 0.0, 1.0)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
         self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
@@ -84,7 +149,10 @@ class RMSprop(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
                  centered: bool = False) -> None:
         super().__init__(parameters, lr, weight_decay)
-        self.alpha, self.eps, self.momentum, self.centered = alpha, eps, momentum, centered
+        self.alpha = number(alpha, "alpha", "RMSprop", 0.0, 1.0)
+        self.eps = number(eps, "eps", "RMSprop", low=0.0)
+        self.momentum = number(momentum, "momentum", "RMSprop", 0.0, 1.0)
+        self.centered = centered
 
     def _update(self, w, g, state):
         s = self.alpha * state.get("s", 0.0) + (1 - self.alpha) * g * g
@@ -107,7 +175,10 @@ class Adagrad(Optimizer):
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
                  eps: float = 1e-10) -> None:
         super().__init__(parameters, lr, weight_decay)
-        self.lr_decay, self.initial, self.eps = lr_decay, initial_accumulator_value, eps
+        self.lr_decay = number(lr_decay, "lr_decay", "Adagrad", low=0.0)
+        self.initial = number(initial_accumulator_value, "initial_accumulator_value", "Adagrad",
+                              low=0.0)
+        self.eps = number(eps, "eps", "Adagrad", low=0.0)
 
     def _update(self, w, g, state):
         s = state.get("s", self.initial) + g * g
@@ -122,7 +193,8 @@ class Adadelta(Optimizer):
     def __init__(self, parameters: Iterable[Node], lr: float = 1.0, rho: float = 0.9,
                  eps: float = 1e-6, weight_decay: float = 0.0) -> None:
         super().__init__(parameters, lr, weight_decay)
-        self.rho, self.eps = rho, eps
+        self.rho = number(rho, "rho", "Adadelta", 0.0, 1.0)
+        self.eps = number(eps, "eps", "Adadelta", low=0.0)
 
     def _update(self, w, g, state):
         s = self.rho * state.get("s", 0.0) + (1 - self.rho) * g * g
@@ -140,7 +212,9 @@ class Adam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False) -> None:
         super().__init__(parameters, lr, weight_decay)
-        self.betas, self.eps, self.amsgrad = betas, eps, amsgrad
+        self.betas = _betas(betas, "Adam")
+        self.eps = number(eps, "eps", "Adam", low=0.0)
+        self.amsgrad = amsgrad
 
     def _update(self, w, g, state):
         b1, b2 = self.betas
@@ -164,7 +238,9 @@ class Nadam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum_decay: float = 4e-3) -> None:
         super().__init__(parameters, lr, weight_decay)
-        self.betas, self.eps, self.momentum_decay = betas, eps, momentum_decay
+        self.betas = _betas(betas, "Nadam")
+        self.eps = number(eps, "eps", "Nadam", low=0.0)
+        self.momentum_decay = number(momentum_decay, "momentum_decay", "Nadam", low=0.0)
 
     def _update(self, w, g, state):
         b1, b2 = self.betas
@@ -183,13 +259,25 @@ class Nadam(Optimizer):
 NAdam = Nadam  # PyTorch's spelling
 
 
+def _betas(betas: Any, who: str) -> tuple[float, float]:
+    """Adam's (β1, β2), each in [0, 1): β = 1 would divide by 1 − βᵗ = 0."""
+    if not isinstance(betas, tuple | list) or len(betas) != 2:
+        raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
+    for i, b in enumerate(betas):
+        number(b, f"betas[{i}]", who, 0.0, 1.0, high_open=True)
+    return float(betas[0]), float(betas[1])
+
+
 # ---------------------------------------------------------------- learning-rate schedules
 
 
-class _Schedule:
+class Schedule:
     """Call ``step()`` once per epoch; the optimizer's ``lr`` follows ``lr_at(epoch)``."""
 
     def __init__(self, optimizer: Optimizer) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__}: optimizer must be an nn.optim optimizer, "
+                            f"got {type(optimizer).__name__}")
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.epoch = 0
@@ -203,38 +291,40 @@ class _Schedule:
         raise NotImplementedError
 
 
-class StepLR(_Schedule):
+class StepLR(Schedule):
     """lr · γ^⌊epoch / step_size⌋: multiply by γ every ``step_size`` epochs."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
-        self.step_size, self.gamma = step_size, gamma
+        self.step_size = positive_int(step_size, "step_size", "StepLR")
+        self.gamma = number(gamma, "gamma", "StepLR", low=0.0, low_open=True)
 
     def lr_at(self, epoch: int) -> float:
         return self.base_lr * self.gamma ** (epoch // self.step_size)
 
 
-class ExponentialLR(_Schedule):
+class ExponentialLR(Schedule):
     """lr · γ^epoch."""
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
         super().__init__(optimizer)
-        self.gamma = gamma
+        self.gamma = number(gamma, "gamma", "ExponentialLR", low=0.0, low_open=True)
 
     def lr_at(self, epoch: int) -> float:
         return self.base_lr * self.gamma**epoch
 
 
-class InverseTimeDecay(_Schedule):
+class InverseTimeDecay(Schedule):
     """lr / (1 + decay_rate · epoch / decay_steps), Keras's inverse-time decay."""
 
     def __init__(self, optimizer: Optimizer, decay_rate: float, decay_steps: int = 1) -> None:
         super().__init__(optimizer)
-        self.decay_rate, self.decay_steps = decay_rate, decay_steps
+        self.decay_rate = number(decay_rate, "decay_rate", "InverseTimeDecay", low=0.0)
+        self.decay_steps = positive_int(decay_steps, "decay_steps", "InverseTimeDecay")
 
     def lr_at(self, epoch: int) -> float:
         return self.base_lr / (1 + self.decay_rate * epoch / self.decay_steps)
 
 
 __all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "ExponentialLR", "InverseTimeDecay", "NAdam",
-           "Nadam", "Optimizer", "RMSprop", "StepLR"]
+           "Nadam", "Optimizer", "RMSprop", "Schedule", "StepLR"]

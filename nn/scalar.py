@@ -24,6 +24,8 @@ class Neuron(Module):
     are labelled ``w1 … wn`` and ``b``, so a diagram of one neuron reads like the labs'.
     """
 
+    biases = ("b",)
+
     def __init__(self, nin: int, activation: str | Callable = "relu", *,
                  weights: Sequence[float] | None = None, bias: float | None = None,
                  seed: Seed = None) -> None:

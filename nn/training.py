@@ -17,9 +17,9 @@ with warnings.catch_warnings():  # in Jupyter without ipywidgets it falls back t
 
 from autograd import Tensor, Value, no_grad
 
-from . import losses
+from . import checks, losses
 from .module import Module
-from .optim import SGD, Optimizer
+from .optim import SGD, Optimizer, Schedule
 
 _CLASS_LOSSES = (losses.cross_entropy, losses.hinge)
 
@@ -57,17 +57,36 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     one example at a time; models of Tensors a whole batch at once. If the loss stops being
     finite (training diverged), ``fit`` raises ``FloatingPointError`` before the bad step.
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"fit: X has {len(X)} examples but y has {len(y)}")
+    X, y = _examples(X, y, "fit")
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a function such as nn.losses.mse or "
+                        f"nn.losses.cross_entropy, got {loss!r}")
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an nn.optim optimizer, got "
+                        f"{type(optimizer).__name__} (for example optim.Adam(model.parameters()))")
+    epochs = checks.positive_int(epochs, "epochs", "fit")
+    if batch_size is not None:
+        batch_size = checks.positive_int(batch_size, "batch_size", "fit",
+                                         " (or None for the whole set)")
+    if validation_data is not None:
+        if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
+            raise TypeError("fit: validation_data must be a pair (X_val, y_val)")
+        validation_data = _examples(*validation_data, "fit", "validation_data")
+        if validation_data[0].shape[1:] != X.shape[1:]:
+            raise ValueError(f"fit: validation_data's X has {_features(validation_data[0])} "
+                             f"features, X has {_features(X)}")
     unknown = [m for m in metrics if m != "accuracy"]
     if unknown:
         raise ValueError(f"fit: unknown metrics {unknown}; available: accuracy")
+    l2 = checks.number(l2, "l2", "fit", low=0.0)
+    if schedule is not None and not isinstance(schedule, Schedule):
+        raise TypeError(f"fit: schedule must be an nn.optim schedule (StepLR, ExponentialLR, "
+                        f"InverseTimeDecay), got {type(schedule).__name__}")
     optimizer = optimizer or SGD(model.parameters(), lr=0.01)
-    weights = [p for name, p in model.named_parameters() if not _is_bias(name)]
+    weights = model.weights()
     rng = np.random.default_rng(seed)
     n = len(X)
-    size = n if batch_size is None else int(batch_size)
+    size = n if batch_size is None else batch_size
     history = History()
     bar = tqdm(range(1, epochs + 1), disable=not verbose, desc="fit", unit="epoch")
     for epoch in bar:
@@ -134,6 +153,8 @@ def accuracy(prediction: Any, y: Any, loss: Callable | None = None) -> float:
     """
     p = _as_array(prediction)
     y = np.asarray(y)
+    if len(p) != len(y):
+        raise ValueError(f"accuracy: {len(p)} predictions but {len(y)} target(s)")
     if p.ndim == 2 and p.shape[1] > 1:
         truth = y.argmax(axis=1) if y.ndim == 2 else y.reshape(-1)
         return float(np.mean(p.argmax(axis=1) == truth))
@@ -181,5 +202,21 @@ def _item(L: Any) -> float:
     return float(L.item())
 
 
-def _is_bias(name: str) -> bool:
-    return name.rsplit(".", 1)[-1] == "b"
+def _examples(X: Any, y: Any, who: str, name: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) checked: numbers, all finite, as many targets as examples, at least one."""
+    x_name, y_name = (f"{name}'s X", f"{name}'s y") if name else ("X", "y")
+    X = checks.numeric_array(X, x_name, who)
+    y = checks.numeric_array(y, y_name, who)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"{who}: {name or 'X and y'} must hold one row per example")
+    if len(X) != len(y):
+        where = f"{name} has {len(X)} examples in X but {len(y)} in y" if name else \
+            f"X has {len(X)} examples but y has {len(y)}"
+        raise ValueError(f"{who}: {where}")
+    if len(X) == 0:
+        raise ValueError(f"{who}: {x_name} has no examples")
+    return X, y
+
+
+def _features(X: np.ndarray) -> str:
+    return str(X.shape[1]) if X.ndim == 2 else str(X.shape[1:])

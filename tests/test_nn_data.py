@@ -115,7 +115,7 @@ def test_cifar10_pickle_batches_are_read_safely(tmp_path):
     assert not marker.exists()
 
     (tmp_path / "wrong").write_bytes(pickle.dumps({b"data": np.zeros((2, 5)), b"labels": [1, 2]}))
-    with pytest.raises(ValueError, match="not the arrays of a CIFAR-10 batch"):
+    with pytest.raises(ValueError, match="data is not a uint8 array of 3072 columns"):
         data.read_cifar10_pickle(tmp_path / "wrong")
 
 

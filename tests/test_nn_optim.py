@@ -151,7 +151,7 @@ def test_optimizer_errors():
         optim.SGD([], lr=0.1)
     with pytest.raises(TypeError, match="parameter 0 is not a Value or a Tensor with requires"):
         optim.Adam([Tensor([1.0])])
-    with pytest.raises(ValueError, match="learning rate must be >= 0"):
+    with pytest.raises(ValueError, match="lr must be a finite number >= 0"):
         optim.SGD([Value(1.0)], lr=-1)
     with pytest.raises(ValueError, match="Nesterov momentum needs momentum > 0"):
         optim.SGD([Value(1.0)], nesterov=True)
