@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
 from .diagram import draw_graph, save
 from .expression import FUNCTIONS, ExpressionError, build, parse_assignment
+
+DOT_TIME_LIMIT = 30.0  # seconds for dot to lay out the diagram; past it, a clear error
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,21 +29,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-grad", action="store_true", help="draw forward values only")
     parser.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR")
     args = parser.parse_args(argv)
+
+    def fail(message: object) -> None:
+        parser.exit(2, f"python -m viz: error: {message}\n")
+
     try:
-        variables = dict(parse_assignment(v) for v in args.values)
+        variables: dict[str, float] = {}
+        for text in args.values:
+            name, value = parse_assignment(text)
+            if name in variables:
+                fail(f"{name} is given twice ({name}={variables[name]:g} and {name}={value:g})")
+            variables[name] = value
         root, inputs = build(args.expression, variables)
     except (ExpressionError, ArithmeticError, ValueError) as error:  # log(-1), 1/0 …
-        parser.exit(2, f"python -m viz: error: {error}\n")
-    if not args.no_grad:
-        root.backward()
+        fail(error)
+    if not math.isfinite(root.data):
+        given = " ".join(f"{k}={v:g}" for k, v in variables.items())
+        fail(f"the value is {root.data} at these inputs ({given}): nothing to draw")
     output = Path(args.output)
     if args.format:
         output = output.with_suffix("." + args.format)
     elif output.suffix.lower() not in (".svg", ".png", ".pdf", ".dot", ".gv"):
-        parser.exit(2, f"python -m viz: error: cannot tell the format of {output.name}; "
-                       "give --format or an extension .svg, .png, .pdf, .dot\n")
-    save(draw_graph(root, style=args.style, rankdir=args.rankdir, show_grad=not args.no_grad),
-         output)
+        fail(f"cannot tell the format of {output.name}; give --format or an extension .svg, "
+             ".png, .pdf, .dot")
+    if not output.parent.is_dir():
+        fail(f"the folder {output.parent} does not exist")
+    if not args.no_grad:
+        root.backward()
+    try:
+        graph = draw_graph(root, style=args.style, rankdir=args.rankdir,
+                           show_grad=not args.no_grad)
+        save(graph, output, timeout=DOT_TIME_LIMIT)
+    except (ValueError, TimeoutError, RuntimeError, OSError) as error:
+        fail(error)
     grads = "" if args.no_grad else "  " + "  ".join(
         f"d/d{name} = {v.grad:.6g}" for name, v in inputs.items())
     print(f"value = {root.data:.6g}{grads}")

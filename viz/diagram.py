@@ -23,35 +23,50 @@ import numpy as np
 from autograd import Node, edge_grad, topological_order
 from autograd.ops import symbol
 
+from .render import DOT_TIMEOUT, render_bytes
+
 RED = "#c0392b"
 HIGHLIGHT = "#f9e79f"
 LARGE_GRAPH = 1000  # nodes; above this, draw_graph warns and suggests collapse=True
+MAX_LONG_WIRES = 2000  # columns crossed by wires in all; dot needs about 5 s at 2,000
 
 def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_grad: bool = True,
                precision: int = 4, model: Any = None, collapse: bool = False,
-               max_nodes: int = LARGE_GRAPH) -> graphviz.Digraph:
+               max_nodes: int = LARGE_GRAPH,
+               max_long_wires: int | None = MAX_LONG_WIRES) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of everything ``root`` was computed from.
 
     Gradients are drawn once ``root`` has one (after ``backward()``), never before.
     With ``model=`` parameters take their dotted names and each module's nodes are drawn
     as a cluster; ``collapse=True`` draws each of the model's top-level modules as one
     node instead, for graphs too big to read. It displays inline in Jupyter as SVG.
+
+    Size limits: above ``max_nodes`` nodes it warns (nobody can read them). A graph whose
+    wires would cross more than ``max_long_wires`` columns in all (one input used all over
+    a long graph) is refused: ``dot`` takes minutes on such a layout. ``None`` lifts it.
     """
     return _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
-                    max_nodes).graph()
+                    max_nodes, max_long_wires=max_long_wires).graph()
 
 
-def save(graph: graphviz.Digraph, path: str | Path) -> Path:
-    """Write a diagram, the format taken from the extension: .svg, .png, .pdf or .dot."""
+def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_TIMEOUT) -> Path:
+    """Write a diagram, the format taken from the extension: .svg, .png, .pdf or .dot.
+
+    ``dot`` runs for at most ``timeout`` seconds; the file is written only when it is done.
+    """
+    if not isinstance(graph, graphviz.Digraph | graphviz.Graph):
+        raise TypeError(f"save: expected a diagram from draw_graph, got {type(graph).__name__}")
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
-    if fmt in ("dot", "gv"):
-        path.write_text(graph.source, encoding="utf-8")
-    elif fmt in ("svg", "png", "pdf"):
-        path.write_bytes(graph.pipe(format=fmt))
-    else:
+    if fmt not in ("dot", "gv", "svg", "png", "pdf"):
         raise ValueError(f"save: unknown diagram format {path.suffix!r}; use .svg, .png, .pdf "
                          "or .dot")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"save: the folder {path.parent} does not exist")
+    if fmt in ("dot", "gv"):
+        path.write_text(graph.source, encoding="utf-8")
+    else:
+        path.write_bytes(render_bytes(graph, fmt, timeout))
     return path
 
 
@@ -81,12 +96,56 @@ def has_grad(node: Node) -> bool:
     return g is not None and bool(np.any(np.asarray(g) != 0))
 
 
+def long_wires(nodes: list[Node]) -> tuple[int, Node | None, int]:
+    """How many columns the wires of a left-to-right layout would cross in all (dot routes
+    each crossing as a segment of its own, and slows down sharply with thousands), the node
+    whose wires cross the most, and how many operations that node feeds.
+
+    ``nodes`` come parents first. Columns: a computed node one right of its latest input;
+    an input just left of its first use, as dot's ranking puts it.
+    """
+    column: dict[int, int] = {}
+    first_use: dict[int, int] = {}
+    for node in nodes:
+        if node.parents:
+            c = 1 + max(column.get(id(p), 0) for p in node.parents)
+            column[id(node)] = c
+            for p in node.parents:
+                if not p.parents:
+                    first_use[id(p)] = min(first_use.get(id(p), c), c)
+        else:
+            column[id(node)] = 0
+    for key, c in first_use.items():
+        column[key] = c - 1
+    total, per_node, uses = 0, {}, {}
+    for node in nodes:
+        for p in node.parents:
+            crossed = column[id(node)] - column[id(p)] - 1
+            total += crossed
+            per_node[id(p)] = per_node.get(id(p), 0) + crossed
+            uses[id(p)] = uses.get(id(p), 0) + 1
+    if not per_node:
+        return 0, None, 0
+    worst = max(per_node, key=per_node.get)
+    node = next(n for n in nodes if id(n) == worst)
+    return total, node, uses[worst]
+
+
 class _Drawing:
     def __init__(self, root, style, rankdir, show_grad, precision, model, collapse, max_nodes,
-                 grad_of: Callable[[Node], Any] | None = None, highlight=frozenset(),
-                 revealed: Callable[[Node], bool] | None = None) -> None:
+                 grad_of: Callable[[Node], Any] | None = None,
+                 grad_color: Callable[[Node], str] | None = None,
+                 fill: Callable[[Node], str] | None = None,
+                 max_long_wires: int | None = MAX_LONG_WIRES, who: str = "draw_graph") -> None:
         if not isinstance(root, Node):
-            raise TypeError(f"draw_graph needs a Value or Tensor, got {type(root).__name__}")
+            raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
+        if isinstance(precision, bool) or not isinstance(precision, int) \
+                or not 1 <= precision <= 17:
+            raise ValueError(f"{who}: precision must be an integer from 1 to 17, got "
+                             f"{precision!r}")
+        if model is not None and not (hasattr(model, "named_parameters")
+                                      and hasattr(model, "named_modules")):
+            raise TypeError(f"{who}: model must be an nn.Module, got {type(model).__name__}")
         if style not in ("circuit", "record"):
             raise ValueError(f"unknown style {style!r}; choose 'circuit' or 'record'")
         if rankdir not in ("LR", "RL", "TB", "BT"):
@@ -95,9 +154,11 @@ class _Drawing:
         self.nodes = topological_order(root)[::-1]  # parents first: a reading order
         self.ids = {id(n): f"n{i}" for i, n in enumerate(self.nodes)}
         self.grad_of = grad_of or (lambda n: n.grad)
-        self.revealed = revealed or (lambda n: True)
+        # the colour of the gradients a node's completion shows, and a node's fill: hooks for
+        # the step-by-step frames, which draw every frame on one layout
+        self.grad_color = grad_color or (lambda n: RED)
+        self.fill = fill or (lambda n: "white")
         self.show_grad = show_grad and (grad_of is not None or has_grad(root))
-        self.highlight = highlight
         self.names, self.modules, self.param_modules = _model_names(model)
         self.collapse = collapse and model is not None
         if len(self.nodes) > max_nodes and not self.collapse:
@@ -105,6 +166,17 @@ class _Drawing:
                           "long to lay out more than a few thousand, and nobody can read "
                           "them. Pass model= and collapse=True to draw each layer as one "
                           "node.", stacklevel=3)
+        if max_long_wires is not None and not self.collapse:
+            crossed, worst, uses = long_wires(self.nodes)
+            if crossed > max_long_wires:
+                name = self.name(worst) or symbol(worst.op)
+                what = (f"{name} feeds {uses} operations spread over the graph: its wires "
+                        f"would cross {crossed:,} columns" if uses >= 10 else
+                        f"the graph's wires would cross {crossed:,} columns in all")
+                raise ValueError(
+                    f"{who}: {what}, and dot takes minutes on more than {max_long_wires:,}. "
+                    "Draw a smaller graph (or pass model= and collapse=True), or pass "
+                    "max_long_wires=None to try anyway")
         self.consumers: dict[int, list[tuple[Node, int]]] = {id(n): [] for n in self.nodes}
         for child in self.nodes:
             for i, parent in enumerate(child.parents):
@@ -128,10 +200,10 @@ class _Drawing:
         """A gradient as text, or None where there is none (a Tensor that needs no grad)."""
         return None if g is None else fmt(g, self.precision)
 
-    def wire_label(self, value: str, grad: str | None) -> str:
+    def wire_label(self, value: str, grad: str | None, color: str = RED) -> str:
         rows = f"{html.escape(value)}"
         if grad is not None and self.show_grad:
-            rows += f'<br/><font color="{RED}">{html.escape(grad)}</font>'
+            rows += f'<br/><font color="{color}">{html.escape(grad)}</font>'
         return f"<{rows}>"
 
     # ---------------------------------------------------------------- building the picture
@@ -184,7 +256,7 @@ class _Drawing:
         for node in self.nodes:
             nid = self.ids[id(node)]
             path = self._container(node)
-            fill = HIGHLIGHT if id(node) in self.highlight else "white"
+            fill = self.fill(node)
             if node.parents:
                 text = symbol(node.op)
                 shape = "circle" if len(text) <= 3 else "box"
@@ -201,43 +273,51 @@ class _Drawing:
         for child in self.nodes:
             for i, parent in enumerate(child.parents):
                 grad = None
-                if self.show_grad and self.revealed(child):
+                if self.show_grad:
                     grad = self.grad_text(edge_grad(child, i, self.grad_of(child)))
                 g.edge(self.ids[id(parent)], self.ids[id(child)],
-                       label=self.wire_label(self.value_text(parent), grad))
+                       label=self.wire_label(self.value_text(parent), grad,
+                                             self.grad_color(child)))
         out = self.ids[id(self.root)] + "_out"
         name = self.name(self.root) or "out"
         g.node(out, html.escape(name), shape="plaintext")
-        root_grad = self.grad_text(self.grad_of(self.root)) if self.revealed(self.root) else None
+        root_grad = self.grad_text(self.grad_of(self.root))
         g.edge(self.ids[id(self.root)], out,
-               label=self.wire_label(self.value_text(self.root), root_grad))
+               label=self.wire_label(self.value_text(self.root), root_grad,
+                                     self.grad_color(self.root)))
 
     def _leaf_label(self, node: Node) -> str:
         text = html.escape(self.name(node))
         extra = _shape_text(node)
         if extra and isinstance(node.data, np.ndarray) and node.data.size > 6:
             text += f'<br/><font point-size="9">{html.escape(extra)}</font>'
-        if self.show_grad and self.revealed(node) and len(self.consumers[id(node)]) > 1:
+        if self.show_grad and len(self.consumers[id(node)]) > 1:
             total = self.grad_text(self.grad_of(node))  # the wires' gradients add up to this
             if total is not None:
-                text += f'<br/><font color="{RED}">Σ {html.escape(total)}</font>'
+                color = self.grad_color(node)
+                text += f'<br/><font color="{color}">Σ {html.escape(total)}</font>'
         return f"<{text}>"
 
     def _record(self, g: graphviz.Digraph) -> None:
+        """micrograd's picture: one box per node, name | data | grad, and each op as an
+        ellipse in front of its result."""
         items = []
         for node in self.nodes:
             nid = self.ids[id(node)]
             path = self._container(node)
-            cells = [self.name(node) or " ", f"data {self.value_text(node)}"]
+            cells = [html.escape(self.name(node) or " ")]
             if _shape_text(node):
-                cells.insert(1, _shape_text(node))
+                cells.append(html.escape(_shape_text(node)))
+            cells.append(f"data {html.escape(self.value_text(node))}")
             grad = self.grad_text(self.grad_of(node))
-            if self.show_grad and self.revealed(node) and grad is not None:
-                cells.append(f"grad {grad}")
-            label = "{ " + " | ".join(_record_escape(c) for c in cells) + " }"
-            fill = HIGHLIGHT if id(node) in self.highlight else "white"
-            items.append((path, lambda c, nid=nid, label=label, fill=fill:
-                          c.node(nid, label, shape="record", style="filled", fillcolor=fill)))
+            if self.show_grad and grad is not None:
+                cells.append(f'<font color="{self.grad_color(node)}">grad '
+                             f"{html.escape(grad)}</font>")
+            row = "".join(f"<td>{c}</td>" for c in cells)
+            label = (f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="4" '
+                     f'bgcolor="{self.fill(node)}"><tr>{row}</tr></table>>')
+            items.append((path, lambda c, nid=nid, label=label:
+                          c.node(nid, label, shape="plaintext", margin="0")))
             if node.parents:
                 items.append((path, lambda c, nid=nid, node=node:
                               c.node(nid + "_op", symbol(node.op), shape="ellipse",
@@ -310,8 +390,3 @@ def _cluster_parts(path: str | None) -> list[str]:
             i += 1
     return levels
 
-
-def _record_escape(text: str) -> str:
-    for ch in "\\{}|<>":
-        text = text.replace(ch, "\\" + ch)
-    return text

@@ -80,6 +80,9 @@ def explain(root: Node, leaf: Node, max_paths: int = 200) -> Explanation:
     if not isinstance(root, Value) or not isinstance(leaf, Value):
         raise TypeError("explain works on Values: a Tensor's local derivatives are Jacobians, "
                         "not numbers to multiply along a path")
+    if leaf is root:
+        raise ValueError("explain: leaf is root itself; pick one of the inputs it was computed "
+                         "from")
     nodes = topological_order(root)
     if not any(n is leaf for n in nodes):
         raise ValueError("explain: root does not depend on leaf")

@@ -5,6 +5,7 @@ unary minus and calls of the known functions are accepted."""
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Mapping
 
 from autograd import Value, ops
@@ -20,12 +21,31 @@ class ExpressionError(ValueError):
     """The text is not an expression this tool accepts; the message says why."""
 
 
+MAX_CHARACTERS = 2000  # an expression's text
+MAX_OPERATIONS = 300  # operators and function calls: a diagram anyone can read
+MAX_DEPTH = 100  # operations nested inside one another
+MAX_USES = 40  # uses of one variable: dot takes minutes to lay out many more
+
+
 def build(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
-    """The expression's root Value, and the input Values by name (labelled with it)."""
+    """The expression's root Value, and the input Values by name (labelled with it).
+
+    Within documented limits, checked before anything is built: at most 2,000 characters,
+    300 operations, 100 levels of nesting, and 40 uses of one variable.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"the expression must be text, got {type(text).__name__}")
+    if len(text) > MAX_CHARACTERS:
+        raise ExpressionError(f"the expression is {len(text):,} characters long; the limit is "
+                              f"{MAX_CHARACTERS:,}")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"cannot parse {text!r}: {error.msg}") from None
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ExpressionError(f"cannot parse {shown!r}: {error.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the expression is nested too deeply to parse") from None
+    _check_size(tree)
     inputs = {name: Value(float(v), label=name) for name, v in variables.items()}
     used: set[str] = set()
 
@@ -42,7 +62,12 @@ def build(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, V
             used.add(node.id)
             return inputs[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return _BINARY[type(node.op)](visit(node.left), visit(node.right))
+            left, right = visit(node.left), visit(node.right)
+            try:
+                return _BINARY[type(node.op)](left, right)
+            except OverflowError:
+                raise ExpressionError(f"{ast.get_source_segment(text.strip(), node)} overflows "
+                                      "a float") from None
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             operand = visit(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -83,6 +108,30 @@ def build(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, V
     return root, inputs
 
 
+def _check_size(tree: ast.AST) -> None:
+    """The limits, counted without recursion (the tree may be deep)."""
+    operations, deepest, uses = 0, 0, {}
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BinOp | ast.UnaryOp | ast.Call):
+            operations += 1
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            uses[node.id] = uses.get(node.id, 0) + 1
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+    if operations > MAX_OPERATIONS:
+        raise ExpressionError(f"the expression has {operations:,} operations; the limit is "
+                              f"{MAX_OPERATIONS}")
+    if deepest > MAX_DEPTH:
+        raise ExpressionError(f"the expression is nested {deepest} deep; the limit is "
+                              f"{MAX_DEPTH}")
+    for name, count in uses.items():
+        if count > MAX_USES:
+            raise ExpressionError(f"{name} is used {count} times; the limit is {MAX_USES}")
+
+
 def parse_assignment(text: str) -> tuple[str, float]:
     """``name=number`` as (name, number), with a clear error for anything else."""
     name, sep, value = text.partition("=")
@@ -90,6 +139,13 @@ def parse_assignment(text: str) -> tuple[str, float]:
     if not sep or not name.isidentifier():
         raise ExpressionError(f"expected NAME=NUMBER, got {text!r}")
     try:
-        return name, float(value)
+        number = float(value)
     except ValueError:
-        raise ExpressionError(f"{name}: {value.strip()!r} is not a number") from None
+        hint = ""
+        if "," in value:  # a decimal comma, as written in Spanish: say so rather than guess
+            hint = (f" (write the decimal point as '.': {name}="
+                    f"{value.strip().replace(',', '.', 1)})")
+        raise ExpressionError(f"{name}: {value.strip()!r} is not a number{hint}") from None
+    if not math.isfinite(number):
+        raise ExpressionError(f"{name}: {value.strip()!r} is not a finite number")
+    return name, number

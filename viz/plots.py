@@ -9,7 +9,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograd import Tensor, no_grad
+from autograd import Tensor, no_grad, ops
 
 from .diagram import symbol
 
@@ -119,12 +119,15 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None,
 def plot_activation(name: str, ax: Any = None, x: Any = None, **options: Any) -> Any:
     """An activation function and its derivative (computed by backprop), as in seed 004's
     figures 1-4. ``options`` go to the method, e.g. ``plot_activation("leaky_relu", alpha=0.1)``."""
+    functions = [op.name for op in ops.elementwise("tensor") if op.method == op.name]
+    if name not in functions:
+        raise ValueError(f"plot_activation: unknown activation {name!r}; choose one of "
+                         f"{', '.join(functions)}")
     x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    if x.ndim != 1 or not np.isfinite(x).all():
+        raise ValueError("plot_activation: x must be finite numbers in one row (a 1-D array)")
     t = Tensor(x, requires_grad=True)
-    try:
-        y = getattr(t, name)(**options)
-    except AttributeError:
-        raise ValueError(f"plot_activation: unknown activation {name!r}") from None
+    y = getattr(t, name)(**options)
     y.sum().backward()
     ax = _axes(ax)
     ax.plot(x, y.data, label=f"{symbol(name)}(x)")
@@ -155,3 +158,12 @@ def plot_neuron_response(neuron: Any, ax: Any = None, resolution: int = 50) -> A
     w = ", ".join(f"{v.data:.3g}" for v in neuron.w)
     ax.set_title(f"{neuron.activation}: w = [{w}], b = {neuron.b.data:.3g}")
     return ax
+
+
+def caption_font(size: int) -> Any:
+    """A TrueType font for text drawn on images (GIF captions): matplotlib's DejaVu Sans,
+    which it ships, so it is there wherever viz runs."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    return ImageFont.truetype(font_manager.findfont("DejaVu Sans"), size)
