@@ -129,7 +129,9 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
 def evaluate(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
              metrics: Sequence[str] = ("accuracy",)) -> dict[str, float]:
     """Loss (and accuracy) of ``model`` on (X, y), without recording a graph."""
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = _examples(X, y, "evaluate")
+    if not callable(loss):
+        raise TypeError(f"evaluate: loss must be a function such as nn.losses.mse, got {loss!r}")
     with no_grad():
         prediction = _forward(model, X)
         result = {"loss": _item(loss(prediction, _target_for(prediction, y, loss)))}
@@ -140,8 +142,11 @@ def evaluate(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
 
 def predict(model: Module, X: Any) -> np.ndarray:
     """The model's outputs for every example of X, as a numpy array."""
+    X = checks.numeric_array(X, "X", "predict")
+    if X.ndim == 0 or len(X) == 0:
+        raise ValueError("predict: X has no examples")
     with no_grad():
-        return _as_array(_forward(model, np.asarray(X)))
+        return _as_array(_forward(model, X))
 
 
 def accuracy(prediction: Any, y: Any, loss: Callable | None = None) -> float:

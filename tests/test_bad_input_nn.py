@@ -111,6 +111,16 @@ def test_fit_checks_the_data_and_names_rows_and_columns(kind, X, y, message):
     assert_same(before, snapshot(model, opt))
 
 
+def test_evaluate_and_predict_check_their_data():
+    model = tensor_model()
+    with pytest.raises(ValueError, match=r"evaluate: X has 4 examples but y has 3"):
+        nn.evaluate(model, XOR_X, XOR_Y[:3])
+    with pytest.raises(ValueError, match=r"predict: X has nan at row 0, column 0"):
+        nn.predict(model, np.array([[np.nan, 0.0]]))
+    with pytest.raises(ValueError, match=r"predict: X has no examples"):
+        nn.predict(model, np.zeros((0, 2)))
+
+
 # ---------------------------------------------------------------- optimizers and schedules
 
 
