@@ -22,9 +22,10 @@ from .graph import (
     zero_grad,
 )
 from .tensor import Tensor, concatenate, stack, tensor_op
-from .value import Value, value_op
+from .value import Constant, Value, value_op
 
 __all__ = [
+    "Constant",
     "GradRow",
     "GradcheckError",
     "GradcheckReport",

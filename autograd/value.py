@@ -305,12 +305,23 @@ def value_op(data: float, op: str, parents: Sequence[Value], local: Sequence[flo
 _new = object.__new__
 
 
+class Constant(Value):
+    """A number that entered an operation (the 2 in ``2 * x``): a leaf that needs no gradient.
+
+    As in PyTorch, where a Python number in an op is a constant, backward() leaves its
+    ``.grad`` at 0 and diagrams draw its value but no gradient.
+    """
+
+    __slots__ = ()
+    requires_grad = False
+
+
 def _as_value(x: object) -> Value | None:
     """An operand as a Value (numbers become constant leaves), or None if it is not one."""
     if isinstance(x, Value):
         return x
     if isinstance(x, Real):
-        return Value(x)
+        return Constant(x)
     return None
 
 

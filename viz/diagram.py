@@ -74,20 +74,54 @@ def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_
 
 
 def fmt(x: Any, precision: int = 4) -> str:
-    """A number or a small array, compactly; a large array as its shape and a summary."""
+    """A number with ``precision`` significant digits, as a person writes it: never ``-0``,
+    and below one million written out in full (83960, not 8.396e+04); a small array as a
+    list; a larger one as its shape (see :func:`shape_text`)."""
     if isinstance(x, np.ndarray) and x.ndim > 0:
         if x.size <= 6:
             return "[" + ", ".join(fmt(v, precision) for v in x.ravel()) + "]"
-        return f"mean {x.mean():.{precision}g}, ‖·‖ {np.linalg.norm(x):.{precision}g}"
+        return shape_text(x)
     value = float(x)
-    return f"{value:.{precision}g}" if np.isfinite(value) else str(value)
+    if not np.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    size = abs(value)
+    if 1e-4 <= size < 1e6:
+        digits = max(precision - 1 - int(np.floor(np.log10(size))), 0)
+        text = f"{round(value, digits):.{digits}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        text = f"{value:.{precision}g}"
+    return "0" if text in ("-0", "0") else text
+
+
+def shape_text(x: np.ndarray) -> str:
+    """An array's shape as the matrix-form backprop writes it (``64×100``), and its dtype
+    where it is not float64."""
+    shape = "×".join(map(str, x.shape)) if x.ndim else "scalar"
+    return shape if x.dtype == np.float64 else f"{shape} {x.dtype}"
+
+
+def matrix_html(x: Any, precision: int, color: str | None = None) -> str:
+    """A value for an HTML-like label: a number, a small matrix (up to 4×4) as rows of
+    cells, or a larger array's shape."""
+    font = (f'<font color="{color}">', "</font>") if color else ("", "")
+    if isinstance(x, np.ndarray) and x.ndim > 0:
+        if x.ndim <= 2 and max(x.shape) <= 4 and x.size:
+            rows = x.reshape(1, -1) if x.ndim == 1 else x
+            body = "".join("<tr>" + "".join(f"<td>{font[0]}{html.escape(fmt(v, precision))}"
+                                            f"{font[1]}</td>" for v in row) + "</tr>"
+                           for row in rows)
+            return f'<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{body}</table>'
+        return f"{font[0]}{html.escape(shape_text(x))}{font[1]}"
+    return f"{font[0]}{html.escape(fmt(x, precision))}{font[1]}"
 
 
 def _shape_text(node: Node) -> str:
     data = node.data
-    if isinstance(data, np.ndarray):
-        return f"{tuple(data.shape)} {data.dtype}"
-    return ""
+    return shape_text(data) if isinstance(data, np.ndarray) else ""
 
 
 def has_grad(node: Node) -> bool:
@@ -200,17 +234,27 @@ class _Drawing:
         """A gradient as text, or None where there is none (a Tensor that needs no grad)."""
         return None if g is None else fmt(g, self.precision)
 
-    def wire_label(self, value: str, grad: str | None, color: str = RED) -> str:
-        rows = f"{html.escape(value)}"
+    def wire_label(self, node: Node, grad: Any, color: str = RED) -> str:
+        """The label of a wire carrying ``node``'s value: ``name = value`` for a named
+        intermediate, the value in black above, the gradient (if any) in red below."""
+        value = matrix_html(node.data, self.precision)
+        if node.parents and (node.label or id(node) in self.names):
+            value = f"{html.escape(self.name(node))} = {value}" if "<table" not in value \
+                else f"{html.escape(self.name(node))} =<br/>{value}"
+        rows = [value]
         if grad is not None and self.show_grad:
-            rows += f'<br/><font color="{color}">{html.escape(grad)}</font>'
-        return f"<{rows}>"
+            rows.append(matrix_html(grad, self.precision, color))
+        if any("<table" in r for r in rows):  # a matrix: stack the parts as table rows
+            return "<" + '<table border="0" cellborder="0" cellspacing="0">' + "".join(
+                f"<tr><td>{r}</td></tr>" for r in rows) + "</table>>"
+        return "<" + "<br/>".join(rows) + ">"
 
     # ---------------------------------------------------------------- building the picture
 
     def graph(self) -> graphviz.Digraph:
         g = graphviz.Digraph(graph_attr={"rankdir": self.rankdir, "fontname": "Helvetica",
-                                         "nodesep": "0.25", "ranksep": "0.45"},
+                                         "nodesep": "0.25", "ranksep": "0.45",
+                                         "ordering": "in"},  # operands in argument order
                              node_attr={"fontname": "Helvetica", "fontsize": "11"},
                              edge_attr={"fontname": "Helvetica", "fontsize": "10",
                                         "arrowsize": "0.6"})
@@ -273,17 +317,15 @@ class _Drawing:
         for child in self.nodes:
             for i, parent in enumerate(child.parents):
                 grad = None
-                if self.show_grad:
-                    grad = self.grad_text(edge_grad(child, i, self.grad_of(child)))
+                if self.show_grad and parent.requires_grad:  # a constant has no gradient
+                    grad = edge_grad(child, i, self.grad_of(child))
                 g.edge(self.ids[id(parent)], self.ids[id(child)],
-                       label=self.wire_label(self.value_text(parent), grad,
-                                             self.grad_color(child)))
+                       label=self.wire_label(parent, grad, self.grad_color(child)))
         out = self.ids[id(self.root)] + "_out"
         name = self.name(self.root) or "out"
         g.node(out, html.escape(name), shape="plaintext")
-        root_grad = self.grad_text(self.grad_of(self.root))
         g.edge(self.ids[id(self.root)], out,
-               label=self.wire_label(self.value_text(self.root), root_grad,
+               label=self.wire_label(self.root, self.grad_of(self.root),
                                      self.grad_color(self.root)))
 
     def _leaf_label(self, node: Node) -> str:

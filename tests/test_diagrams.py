@@ -1,0 +1,87 @@
+"""Issue #11: diagrams a student reads at a glance. These tests read what is drawn: the DOT
+source, and where the real dot puts things in its SVG."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import viz
+from autograd import Tensor, Value
+from viz.diagram import RED, fmt
+
+
+@pytest.mark.parametrize(("x", "text"), [
+    (83960.7, "83961"), (83960.0, "83960"), (-0.0, "0"), (0.0, "0"), (-1e-20, "-1e-20"),
+    (0.222504, "0.2225"), (-0.07786, "-0.07786"), (1.0, "1"), (-4.0, "-4"),
+    (999999.4, "999999"), (1.5e6, "1.5e+06"), (0.00012345, "0.0001234"),
+    (9.99996, "10"), (float("nan"), "nan"), (float("-inf"), "-inf"), (np.float32(-0.0), "0"),
+])
+def test_numbers_are_written_as_a_person_writes_them(x, text):
+    assert fmt(x, 4) == text
+
+
+def test_precision_is_configurable():
+    assert fmt(0.123456789, 6) == "0.123457" and fmt(3.14159, 2) == "3.1"
+
+
+def _positions(svg: str) -> dict[str, tuple[float, float]]:
+    """Each node's title (its DOT id) and the centre of its text, from dot's SVG."""
+    found = {}
+    for block in re.findall(r'<g id="node\d+" class="node">(.*?)</g>', svg, re.S):
+        title = re.search(r"<title>(.*?)</title>", block).group(1)
+        text = re.search(r'<text[^>]*x="([-\d.]+)" y="([-\d.]+)"', block)
+        found[title] = (float(text.group(1)), float(text.group(2)))
+    return found
+
+
+def _ids(source: str) -> dict[str, str]:
+    """Node label (text) -> DOT id, for leaves drawn with their names."""
+    return {m.group(2): m.group(1) for m in re.finditer(r"\t(n\d+) \[label=<([^<>]*)>", source)}
+
+
+def test_operands_are_drawn_in_argument_order_top_to_bottom():
+    x1, x2 = Value(2.8, label="x1"), Value(-1.8, label="x2")
+    w1, w2 = Value(1.45, label="w1"), Value(-0.35, label="w2")
+    y = (w1 * x1 + w2 * x2).tanh()
+    graph = viz.draw_graph(y)
+    ids = _ids(graph.source)
+    where = _positions(graph.pipe(format="svg").decode())
+    ys = [where[ids[name]][1] for name in ("w1", "x1", "w2", "x2")]
+    assert ys == sorted(ys), ys  # SVG y grows downwards: w1 above x1 above w2 above x2
+
+
+def test_every_label_a_user_sets_is_drawn_and_constants_carry_no_gradient():
+    w, x = Value(1.5, label="w"), Value(2.0, label="x")
+    z = w * x + 1.0
+    z.label = "z1"
+    y = z.sigmoid()
+    y.label = "ŷ"
+    loss = (y - 1.0) ** 2
+    loss.backward()
+    source = viz.draw_graph(loss).source
+    assert "z1 = 4" in source and "ŷ = 0.982" in source
+    constant_wires = [line for line in source.splitlines()
+                      if " -> " in line and re.search(r"label=<1<br/>|label=<1>", line)]
+    assert len(constant_wires) == 2 and all(RED not in line for line in constant_wires)
+    assert loss.parents[0].parents[1].grad == 0.0  # the constant 1 took none
+
+
+def test_step_frames_keep_every_node_where_it_was():
+    w, x, b = Value(1.5, label="w"), Value(2.0, label="x"), Value(-1.0, label="b")
+    y = (w * x + b).tanh()
+    frames = list(viz.backward_steps(y))
+    placed = [_positions(frame.pipe(format="svg").decode()) for frame in frames]
+    assert all(p == placed[0] for p in placed[1:])
+    assert frames[0].source.count(RED) == 0 and frames[-1].source.count(RED) >= 5
+
+
+def test_tensor_constants_and_small_matrices():
+    a = Tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True, label="A")
+    out = (a * 2).sum()
+    out.backward()
+    source = viz.draw_graph(out).source
+    assert f'<td><font color="{RED}">2</font></td>' in source  # A's gradient, as a matrix
+    assert "<td>-2</td>" in source and "-0" not in source
