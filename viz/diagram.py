@@ -114,7 +114,8 @@ def matrix_html(x: Any, precision: int, color: str | None = None) -> str:
             body = "".join("<tr>" + "".join(f"<td>{font[0]}{html.escape(fmt(v, precision))}"
                                             f"{font[1]}</td>" for v in row) + "</tr>"
                            for row in rows)
-            return f'<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{body}</table>'
+            return ('<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+                    f"{body}</table>")
         return f"{font[0]}{html.escape(shape_text(x))}{font[1]}"
     return f"{font[0]}{html.escape(fmt(x, precision))}{font[1]}"
 
