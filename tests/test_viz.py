@@ -156,13 +156,13 @@ def test_files_are_made_by_the_real_dot(tmp_path):
 def test_backward_steps_fill_gradients_one_node_at_a_time(tmp_path):
     y, params = lab_neuron()
     steps = list(viz.backward_steps(y))
-    assert len(steps) == 1 + 10  # the forward picture, then one per node
+    assert len(steps) == 1 + 5  # the forward picture, then one per operation (no leaf frames)
     counts = [len([g for _, g in wires(s.source) if g is not None]) for s in steps]
-    assert counts[0] == 0 and counts == sorted(counts) and counts[-1] == 10  # every wire
+    assert counts == [0, 2, 4, 6, 8, 10]  # σ: its output and input; then 2 wires per gate
     assert all(s.source.count("#f9e79f") == 1 for s in steps[1:])  # one highlighted node
     assert y.grad == 0.0 and all(p.grad == 0.0 for p in params)  # .grad untouched
     files = viz.save_steps(y, tmp_path / "frames")
-    assert len(files) == 11 and files[0].name == "step_000.png"
+    assert len(files) == 6 and files[0].name == "step_000.png"
     gif = viz.save_gif(y, tmp_path / "steps.gif").read_bytes()
     assert gif[:6] == b"GIF89a"
 

@@ -23,7 +23,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd import Node, backward_pass
+from autograd import Node, backward_pass, edge_grad, local_derivative
 from autograd.ops import symbol
 
 from .diagram import HIGHLIGHT, RED, _Drawing, fmt, save
@@ -34,35 +34,47 @@ _MARK = re.compile(r"@([CF])(\d+)@")
 
 
 class _Steps:
-    """The frames of one backward pass: a template with markers, and the order of nodes."""
+    """The frames of one backward pass: a template with markers, and the order of nodes.
+
+    One frame per computed node, in the engine's order: the node is complete and passes its
+    gradient back along its input wires. Inputs get no frame of their own (nothing happens
+    at a leaf); the total beside an input used twice appears with its last wire.
+    """
 
     def __init__(self, root: Node, style: str, rankdir: str, precision: int, who: str) -> None:
         if not isinstance(root, Node):
             raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
         passed = backward_pass(root)  # each node with its gradient, in the engine's order
-        self.order = [node for node, _ in passed]
+        self.order = [node for node, _ in passed if node.parents] or [root]
         grads = {id(n): g for n, g in passed}
-        self.index = {id(n): k for k, n in enumerate(self.order)}
+        self.frame = {id(n): k for k, n in enumerate(self.order)}
+        shows = dict(self.frame)  # the frame in which a node's gradients appear
+        for child in self.order:
+            for parent in child.parents:
+                if not parent.parents:  # an input: with its last consumer
+                    shows[id(parent)] = max(shows.get(id(parent), 0), self.frame[id(child)])
         if len(self.order) + 1 > STEPS_WARN:
-            warnings.warn(f"{who}: {len(self.order) + 1} frames, one per node; above "
+            warnings.warn(f"{who}: {len(self.order) + 1} frames, one per operation; above "
                           f"{STEPS_WARN} a step-by-step picture is slow to make and to watch. "
                           "Draw a smaller graph, or one layer's part of it.", stacklevel=3)
         drawing = _Drawing(root, style, rankdir, True, precision, None, False, 10**9,
                            grad_of=lambda n: grads[id(n)],
-                           grad_color=lambda n: f"@C{self.index[id(n)]}@",
-                           fill=lambda n: f"@F{self.index[id(n)]}@", who=who)
+                           grad_color=lambda n: f"@C{shows.get(id(n), 0)}@",
+                           fill=lambda n: f"@F{self.frame[id(n)]}@" if id(n) in self.frame
+                           else "white", who=who)
         self.template = drawing.graph().source
         self.ids = drawing.ids
-        self.names = {id(n): drawing.name(n) for n in self.order}
+        self.shows = shows
+        self.names = {id(n): drawing.name(n) for n in passed_nodes(passed)}
         self.grads = grads
         self.precision = precision
 
     def __len__(self) -> int:
-        return len(self.order) + 1  # the forward picture, then one per node
+        return len(self.order) + 1  # the forward picture, then one per operation
 
     def source(self, step: int) -> str:
-        """Frame ``step``'s DOT: 0 shows values only; k > 0 the first k nodes' gradients,
-        the k-th node highlighted."""
+        """Frame ``step``'s DOT: 0 shows values only; k > 0 the gradients of the first k
+        operations, the k-th highlighted."""
         def colour(match: re.Match) -> str:
             k = int(match.group(2))
             if match.group(1) == "C":
@@ -71,13 +83,33 @@ class _Steps:
         return _MARK.sub(colour, self.template)
 
     def caption(self, step: int) -> str:
+        """What happened at this step, as the chain rule: ``σ: ∂out/∂z = 1 × 0.2225 = 0.2225``
+        (the gradient arriving × the local derivative = the gradient passed back)."""
         if step == 0:
             return "forward pass: every value computed; no gradient yet"
         node = self.order[step - 1]
-        name = self.names[id(node)] or symbol(node.op)
-        return (f"step {step} of {len(self) - 1}: ∂out/∂{name} = "
-                f"{fmt(self.grads[id(node)], self.precision)}"
-                + ("" if node.parents else "  (an input: its gradient is complete)"))
+        where = f"step {step} of {len(self) - 1}"
+        g = self.grads[id(node)]
+        if not node.parents:
+            return f"{where}: ∂out/∂{self._name(node)} = {self._fmt(g)}"
+        gate = symbol(node.op)
+        if not isinstance(node.data, float):  # a Tensor: its local derivative is a Jacobian
+            return (f"{where}: {gate} passes ∂out/∂{gate} back to "
+                    f"{', '.join(self._name(p) for p in node.parents)}")
+        parts = [f"∂out/∂{self._name(p)} = {self._fmt(g)} × {self._fmt(local_derivative(node, i))}"
+                 f" = {self._fmt(edge_grad(node, i, g))}"
+                 for i, p in enumerate(node.parents) if p.requires_grad]
+        return f"{where}, {gate}: " + ";  ".join(parts or ["no input needs a gradient"])
+
+    def _name(self, node: Node) -> str:
+        return self.names.get(id(node)) or symbol(node.op)
+
+    def _fmt(self, x: Any) -> str:
+        return fmt(x, self.precision)
+
+
+def passed_nodes(passed: list[tuple[Node, Any]]) -> list[Node]:
+    return [node for node, _ in passed]
 
 
 def backward_steps(root: Node, style: str = "circuit", rankdir: str = "LR",
@@ -189,19 +221,23 @@ class _Frames:
 
     def _boxes(self, layout: dict) -> tuple[dict[int, list], dict[int, tuple]]:
         """For each step, the boxes of the red text its node reveals; each node's box."""
-        name_to_step = {}
-        for node in self.steps.order:
-            name_to_step[self.steps.ids[id(node)]] = self.steps.index[id(node)]
+        name_to_step = {}  # the frame in which a drawn object's red text appears
+        highlight = {}  # the frame in which a drawn node is highlighted
+        for node_id, name in self.steps.ids.items():
+            if node_id in self.steps.shows:
+                name_to_step[name] = self.steps.shows[node_id]
+            if node_id in self.steps.frame:
+                highlight[name] = self.steps.frame[node_id]
         objects = layout.get("objects", [])
         reveal: dict[int, list] = {}
         node_box: dict[int, tuple] = {}
         for obj in objects:
             name = obj.get("name", "")
             base = name.removesuffix("_out").removesuffix("_op")
-            if name in name_to_step and "pos" in obj:
+            if name in highlight and "pos" in obj:
                 x, y = map(float, obj["pos"].split(","))
                 w, h = float(obj["width"]) * 36, float(obj["height"]) * 36
-                node_box[name_to_step[name]] = self._pixels(x - w, y - h, x + w, y + h)
+                node_box[highlight[name]] = self._pixels(x - w, y - h, x + w, y + h)
             step = name_to_step.get(base)
             if step is not None:
                 reveal.setdefault(step, []).extend(self._red_text(obj.get("_ldraw_", [])))
