@@ -120,4 +120,4 @@ def test_backward_steps_and_gif_warn_above_a_size(tmp_path):
         warnings.simplefilter("error")
         list(viz.backward_steps(small))
     t = Tensor([1.0, 2.0], requires_grad=True)
-    assert len(list(viz.backward_steps((t * t).sum()))) == 4  # Tensors step too
+    assert len(list(viz.backward_steps((t * t).sum()))) == 3  # Tensors step too: sum, *
