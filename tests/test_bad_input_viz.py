@@ -112,7 +112,8 @@ def test_backward_steps_and_gif_warn_above_a_size(tmp_path):
     y = x
     for _ in range(130):
         y = (y * 1.001).tanh()
-    with pytest.warns(UserWarning, match=r"backward_steps: 261 frames, one per operation; above 200"):
+    with pytest.warns(UserWarning, match=r"backward_steps: 261 frames, one per operation; "
+                                         r"above 200"):
         frames = viz.backward_steps(y)
         next(iter(frames))
     small = (x * 2).tanh()

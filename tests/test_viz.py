@@ -178,7 +178,13 @@ def test_explain_writes_the_chain_rule_path_by_path():
     text = str(e)
     assert "path 1: w1 → ×₁ → +₁ → +₂ → y" in text
     assert "∂y/∂+₂ = σ(+₂)(1 − σ(+₂)) = 0.222455" in text and "sum over paths" in text
-    assert e._repr_latex_().startswith(r"$\frac{\partial y}{\partial w1}")
+    assert "∂+₁/∂×₁" not in text and "2 factor(s) of 1 from + not written" in text
+    assert "product = 2.8 · 0.222455 = 0.622874" in text  # condensed: the 1s of + folded
+    full = str(viz.explain(y, w1, full=True))
+    assert "∂+₁/∂×₁ = 1 = 1" in full and "product = 2.8 · 1 · 1 · 0.222455" in full
+    latex = e._repr_latex_()
+    assert latex.startswith(r"$$\begin{aligned}\frac{\partial y}{\partial w1} &=")
+    assert latex.count(r"\underbrace") == 2 and latex.endswith(r"&= 0.622874\end{aligned}$$")
 
     x = Value(0.5, label="x")
     L = (x * x).tanh() + x

@@ -18,6 +18,7 @@ class Step:
     child: str
     formula: str
     value: float
+    passes_on: bool = False  # a + (or the first input of a -): the factor is exactly 1
 
 
 @dataclass
@@ -31,13 +32,23 @@ class Path:
             p *= s.value
         return p
 
+    def shown(self, full: bool) -> list[Step]:
+        """The factors written out: all of them, or (by default) all but the 1s of ``+``."""
+        kept = [s for s in self.steps if full or not (s.passes_on and s.value == 1.0)]
+        return kept or self.steps[-1:]
+
 
 class Explanation:
-    """∂root/∂leaf as a sum over paths of products of local derivatives."""
+    """∂root/∂leaf as a sum over paths of products of local derivatives.
 
-    def __init__(self, root_name: str, leaf_name: str, paths: list[Path], gradient: float):
+    Condensed by default: a ``+`` passes its gradient on unchanged, so its factor 1 is not
+    written (``full=True`` writes every factor). Each factor shows its formula and value.
+    """
+
+    def __init__(self, root_name: str, leaf_name: str, paths: list[Path], gradient: float,
+                 full: bool = False):
         self.root_name, self.leaf_name = root_name, leaf_name
-        self.paths, self.gradient = paths, gradient
+        self.paths, self.gradient, self.full = paths, gradient, full
 
     @property
     def total(self) -> float:
@@ -46,37 +57,50 @@ class Explanation:
     def __str__(self) -> str:
         lines = [f"∂{self.root_name}/∂{self.leaf_name}: {len(self.paths)} path(s) from "
                  f"{self.leaf_name} to {self.root_name}"]
+        folded = 0
         for k, path in enumerate(self.paths, 1):
+            shown = path.shown(self.full)
+            folded += len(path.steps) - len(shown)
             chain = " → ".join([path.steps[0].parent, *(s.child for s in path.steps)])
             lines.append(f"path {k}: {chain}")
-            for s in path.steps:
+            for s in shown:
                 lines.append(f"    ∂{s.child}/∂{s.parent} = {s.formula} = {fmt(s.value, 6)}")
-            lines.append(f"    product = {' · '.join(fmt(s.value, 6) for s in path.steps)} "
+            lines.append(f"    product = {' · '.join(fmt(s.value, 6) for s in shown)} "
                          f"= {fmt(path.product, 6)}")
         lines.append(f"sum over paths = {fmt(self.total, 8)}   (backprop gives "
                      f"{fmt(self.gradient, 8)})")
+        if folded:
+            lines.append(f"({folded} factor(s) of 1 from + not written: a + passes its gradient "
+                         "on unchanged; explain(..., full=True) writes them)")
         return "\n".join(lines)
 
     __repr__ = __str__
 
     def _repr_latex_(self) -> str:
+        """One aligned line per path (its factors, each with its value under it, and their
+        product), then the sum."""
         def tex(name: str) -> str:
             return name.replace("·", r"\cdot ").replace("_", r"\_")
 
-        terms = []
-        for path in self.paths:
-            factors = " ".join(
+        rows = []
+        for k, path in enumerate(self.paths):
+            factors = r"\,".join(
                 rf"\underbrace{{\frac{{\partial\,{tex(s.child)}}}{{\partial\,{tex(s.parent)}}}}}"
-                rf"_{{{fmt(s.value, 4)}}}" for s in path.steps)
-            terms.append(factors)
-        body = r" \;+\; ".join(terms) if terms else "0"
-        return (rf"$\frac{{\partial {tex(self.root_name)}}}{{\partial {tex(self.leaf_name)}}}"
-                rf" = {body} = {fmt(self.total, 6)}$")
+                rf"_{{{fmt(s.value, 4)}}}" for s in path.shown(self.full))
+            lead = (rf"\frac{{\partial {tex(self.root_name)}}}{{\partial {tex(self.leaf_name)}}}"
+                    " &= " if k == 0 else r" &\quad + ")
+            rows.append(rf"{lead}{factors} && = {fmt(path.product, 6)}")
+        rows.append(rf" &= {fmt(self.total, 6)}")
+        return r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
 
 
-def explain(root: Node, leaf: Node, max_paths: int = 200) -> Explanation:
+def explain(root: Node, leaf: Node, full: bool = False, max_paths: int = 200) -> Explanation:
     """Every path from ``leaf`` to ``root`` with the local derivative on each edge, the
-    product along each path and their sum, which equals the gradient backprop computes."""
+    product along each path and their sum, which equals the gradient backprop computes.
+
+    Nodes are named by their labels (others by operation, numbered: ×₁, σ₁). The factors 1
+    of ``+`` gates are folded away unless ``full=True``.
+    """
     if not isinstance(root, Value) or not isinstance(leaf, Value):
         raise TypeError("explain works on Values: a Tensor's local derivatives are Jacobians, "
                         "not numbers to multiply along a path")
@@ -103,10 +127,11 @@ def explain(root: Node, leaf: Node, max_paths: int = 200) -> Explanation:
             continue
         for child, i in reversed(consumers[id(node)]):
             step = Step(names[id(node)], names[id(child)], _formula(child, i, names),
-                        local_derivative(child, i))
+                        local_derivative(child, i),
+                        passes_on=child.op == "+" or (child.op == "-" and i == 0))
             stack.append((child, [*steps, step]))
     (gradient,) = grad(root, [leaf])
-    return Explanation(names[id(root)], names[id(leaf)], paths, gradient)
+    return Explanation(names[id(root)], names[id(leaf)], paths, gradient, full)
 
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
