@@ -85,3 +85,38 @@ def test_tensor_constants_and_small_matrices():
     source = viz.draw_graph(out).source
     assert f'<td><font color="{RED}">2</font></td>' in source  # A's gradient, as a matrix
     assert "<td>-2</td>" in source and "-0" not in source
+
+
+def test_themes_set_sizes_for_the_room():
+    w, x = Value(1.5, label="w"), Value(2.0, label="x")
+    y = (w * x).tanh()
+    y.backward()
+    notebook = viz.draw_graph(y).source
+    projector = viz.draw_graph(y, theme="projector").source
+    assert "fontsize=14" in notebook and "fontsize=24" in projector
+    assert "penwidth=2.5" in projector
+    try:
+        viz.set_theme("paper")
+        assert "fontsize=10" in viz.draw_graph(y).source
+        ax = viz.plot_activation("tanh")
+        assert ax.title.get_fontsize() == pytest.approx(8 * 1.15)
+    finally:
+        viz.set_theme("notebook")
+    assert viz.plot_activation("tanh", theme="projector").title.get_fontsize() == \
+        pytest.approx(18 * 1.15)
+    with pytest.raises(ValueError, match="unknown theme 'huge'; choose one of notebook, "
+                                         "projector, paper"):
+        viz.set_theme("huge")
+
+
+def test_a_wide_diagram_scrolls_in_jupyter_instead_of_shrinking():
+    from IPython.core.formatters import DisplayFormatter
+
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(12):
+        y = (y * 1.1).tanh()
+    data, _ = DisplayFormatter().format(viz.draw_graph(y))
+    assert 'overflow-x: auto' in data["text/html"]
+    assert '<svg style="max-width: none"' in data["text/html"]
+    assert data["image/svg+xml"].lstrip().startswith(("<?xml", "<!--", "<svg"))

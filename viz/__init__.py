@@ -10,10 +10,26 @@ from .plots import (
     plot_neuron_response,
     plot_runs,
 )
+from .render import GraphvizMissing
 from .steps import backward_steps, save_gif, save_steps
+from .theme import THEMES, Theme, get_theme, set_theme
 
 __all__ = [
-    "Explanation", "backward_steps", "draw_graph", "explain", "plot_activation",
-    "plot_decision_boundary", "plot_history", "plot_neuron_response", "plot_runs", "save",
-    "save_gif", "save_steps",
+    "THEMES",
+    "Explanation",
+    "GraphvizMissing",
+    "Theme",
+    "backward_steps",
+    "draw_graph",
+    "explain",
+    "get_theme",
+    "plot_activation",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_neuron_response",
+    "plot_runs",
+    "save",
+    "save_gif",
+    "save_steps",
+    "set_theme",
 ]

@@ -12,6 +12,7 @@ its label, data and grad, and the operations in between.
 from __future__ import annotations
 
 import html
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -24,16 +25,32 @@ from autograd import Node, edge_grad, topological_order
 from autograd.ops import symbol
 
 from .render import DOT_TIMEOUT, render_bytes
+from .theme import THEMES, Theme, get_theme
 
 RED = "#c0392b"
 HIGHLIGHT = "#f9e79f"
 LARGE_GRAPH = 1000  # nodes; above this, draw_graph warns and suggests collapse=True
 MAX_LONG_WIRES = 2000  # columns crossed by wires in all; dot needs about 5 s at 2,000
 
+class Diagram(graphviz.Digraph):
+    """A diagram (a ``graphviz.Digraph``) that remembers its theme, and shows in Jupyter at
+    the theme's size: a diagram wider than the cell scrolls sideways rather than shrinking
+    its text below legibility."""
+
+    theme: Theme = THEMES["notebook"]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+        svg = render_bytes(self, "svg").decode("utf-8")
+        svg = re.sub(r"<svg ", '<svg style="max-width: none" ', svg, count=1)
+        html_view = f'<div style="overflow-x: auto; max-width: 100%">{svg}</div>'
+        return {"text/html": html_view, "image/svg+xml": svg}
+
+
 def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_grad: bool = True,
                precision: int = 4, model: Any = None, collapse: bool = False,
                max_nodes: int = LARGE_GRAPH,
-               max_long_wires: int | None = MAX_LONG_WIRES) -> graphviz.Digraph:
+               max_long_wires: int | None = MAX_LONG_WIRES,
+               theme: str | Theme | None = None) -> Diagram:
     """A ``graphviz.Digraph`` of everything ``root`` was computed from.
 
     Gradients are drawn once ``root`` has one (after ``backward()``), never before.
@@ -44,9 +61,10 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     Size limits: above ``max_nodes`` nodes it warns (nobody can read them). A graph whose
     wires would cross more than ``max_long_wires`` columns in all (one input used all over
     a long graph) is refused: ``dot`` takes minutes on such a layout. ``None`` lifts it.
+    ``theme`` ("notebook", "projector", "paper") sets sizes; see :func:`viz.set_theme`.
     """
     return _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
-                    max_nodes, max_long_wires=max_long_wires).graph()
+                    max_nodes, max_long_wires=max_long_wires, theme=theme).graph()
 
 
 def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_TIMEOUT) -> Path:
@@ -66,7 +84,9 @@ def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_
     if fmt in ("dot", "gv"):
         path.write_text(graph.source, encoding="utf-8")
     else:
-        path.write_bytes(render_bytes(graph, fmt, timeout))
+        dpi = getattr(graph, "theme", get_theme()).dpi
+        extra = (f"-Gdpi={dpi}",) if fmt == "png" else ()
+        path.write_bytes(render_bytes(graph, fmt, timeout, extra=extra))
     return path
 
 
@@ -171,7 +191,9 @@ class _Drawing:
                  grad_of: Callable[[Node], Any] | None = None,
                  grad_color: Callable[[Node], str] | None = None,
                  fill: Callable[[Node], str] | None = None,
-                 max_long_wires: int | None = MAX_LONG_WIRES, who: str = "draw_graph") -> None:
+                 max_long_wires: int | None = MAX_LONG_WIRES, who: str = "draw_graph",
+                 theme: str | Theme | None = None) -> None:
+        self.theme = get_theme(theme)
         if not isinstance(root, Node):
             raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
         if isinstance(precision, bool) or not isinstance(precision, int) \
@@ -253,12 +275,15 @@ class _Drawing:
     # ---------------------------------------------------------------- building the picture
 
     def graph(self) -> graphviz.Digraph:
-        g = graphviz.Digraph(graph_attr={"rankdir": self.rankdir, "fontname": "Helvetica",
-                                         "nodesep": "0.25", "ranksep": "0.45",
-                                         "ordering": "in"},  # operands in argument order
-                             node_attr={"fontname": "Helvetica", "fontsize": "11"},
-                             edge_attr={"fontname": "Helvetica", "fontsize": "10",
-                                        "arrowsize": "0.6"})
+        t = self.theme
+        g = Diagram(graph_attr={"rankdir": self.rankdir, "fontname": "Helvetica",
+                                "nodesep": f"{t.nodesep:g}", "ranksep": f"{t.ranksep:g}",
+                                "ordering": "in"},  # operands in argument order
+                    node_attr={"fontname": "Helvetica", "fontsize": f"{t.node_font:g}",
+                               "penwidth": f"{t.pen:g}"},
+                    edge_attr={"fontname": "Helvetica", "fontsize": f"{t.wire_font:g}",
+                               "arrowsize": f"{t.arrow:g}", "penwidth": f"{t.pen:g}"})
+        g.theme = t
         if self.collapse:
             self._collapsed(g)
         elif self.style == "circuit":
@@ -291,7 +316,7 @@ class _Drawing:
                 full = f"{prefix}.{key}" if prefix else key
                 with graph.subgraph(name=f"cluster_{full}") as c:
                     c.attr(label=full, style="rounded,dashed", color="#888888",
-                           fontcolor="#555555", fontsize="10")
+                           fontcolor="#555555", fontsize=f"{self.theme.wire_font:g}")
                     fill(c, sub, full)
 
         fill(g, tree, "")

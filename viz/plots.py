@@ -3,7 +3,8 @@ new figure, and returns the axes it drew on."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -12,12 +13,33 @@ import numpy as np
 from autograd import Tensor, no_grad, ops
 
 from .diagram import symbol
+from .theme import get_theme
+
+
+def themed(plot: Callable) -> Callable:
+    """Run a plotting function with the theme's text sizes and line widths (``theme=``, or
+    the current one: see :func:`viz.set_theme`)."""
+    @functools.wraps(plot)
+    def wrapper(*args: Any, theme: Any = None, **kwargs: Any) -> Any:
+        t = get_theme(theme)
+        rc = {"font.size": t.plot_font, "axes.titlesize": t.plot_font * 1.15,
+              "axes.labelsize": t.plot_font, "legend.fontsize": t.plot_font * 0.9,
+              "xtick.labelsize": t.plot_font * 0.9, "ytick.labelsize": t.plot_font * 0.9,
+              "lines.linewidth": t.plot_line, "figure.dpi": min(t.dpi, 150),
+              "savefig.dpi": t.dpi}
+        with plt.rc_context(rc):
+            return plot(*args, **kwargs)
+    return wrapper
 
 
 def _axes(ax: Any, ncols: int = 1, size: tuple[float, float] = (5.0, 3.5)) -> Any:
+    """The axes given, or new ones, sized for the theme's type (larger type, larger figure)
+    and laid out so that no label is cut off."""
     if ax is not None:
         return ax
-    _, axes = plt.subplots(1, ncols, figsize=(size[0] * ncols, size[1]), squeeze=False)
+    scale = max(plt.rcParams["font.size"] / 11.0, 1.0)
+    _, axes = plt.subplots(1, ncols, figsize=(size[0] * ncols * scale, size[1] * scale),
+                           squeeze=False, layout="constrained")
     return axes[0] if ncols > 1 else axes[0, 0]
 
 
@@ -25,6 +47,7 @@ def _curves(history: Any) -> Mapping[str, Sequence[float]]:
     return history.history if hasattr(history, "history") else history
 
 
+@themed
 def plot_history(history: Any, ax: Any = None) -> Any:
     """Loss and each metric per epoch, training and validation (``val_*``) together.
 
@@ -52,6 +75,7 @@ def plot_history(history: Any, ax: Any = None) -> Any:
     return axes if len(axes) > 1 else axes[0]
 
 
+@themed
 def plot_runs(runs: Mapping[str, Any], key: str = "loss", ax: Any = None,
               log: bool = False) -> Any:
     """One curve per run on the same axes, e.g. {"lr=0.1": history, "lr=1": history, ...}
@@ -82,6 +106,7 @@ def _predict_grid(model: Any, points: np.ndarray) -> np.ndarray:
     return out.reshape(len(points), -1)
 
 
+@themed
 def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None,
                            resolution: int | None = None, margin: float = 0.5) -> Any:
     """The regions a 2-input model assigns to each class, with the data on top.
@@ -116,6 +141,7 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None,
     return ax
 
 
+@themed
 def plot_activation(name: str, ax: Any = None, x: Any = None, **options: Any) -> Any:
     """An activation function and its derivative (computed by backprop), as in seed 004's
     figures 1-4. ``options`` go to the method, e.g. ``plot_activation("leaky_relu", alpha=0.1)``."""
@@ -141,6 +167,7 @@ def plot_activation(name: str, ax: Any = None, x: Any = None, **options: Any) ->
     return ax
 
 
+@themed
 def plot_neuron_response(neuron: Any, ax: Any = None, resolution: int = 50) -> Any:
     """A 2-input neuron's output over inputs in [0, 1]² (seed 000), as a filled contour."""
     if len(neuron.w) != 2:

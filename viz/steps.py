@@ -28,6 +28,7 @@ from autograd.ops import symbol
 
 from .diagram import HIGHLIGHT, RED, _Drawing, fmt, save
 from .render import render_bytes
+from .theme import get_theme
 
 STEPS_WARN = 200  # frames; above this a step-by-step picture is slow to make and to watch
 _MARK = re.compile(r"@([CF])(\d+)@")
@@ -41,7 +42,9 @@ class _Steps:
     at a leaf); the total beside an input used twice appears with its last wire.
     """
 
-    def __init__(self, root: Node, style: str, rankdir: str, precision: int, who: str) -> None:
+    def __init__(self, root: Node, style: str, rankdir: str, precision: int, who: str,
+                 theme: Any = None) -> None:
+        self.theme = get_theme(theme)
         if not isinstance(root, Node):
             raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
         passed = backward_pass(root)  # each node with its gradient, in the engine's order
@@ -61,7 +64,7 @@ class _Steps:
                            grad_of=lambda n: grads[id(n)],
                            grad_color=lambda n: f"@C{shows.get(id(n), 0)}@",
                            fill=lambda n: f"@F{self.frame[id(n)]}@" if id(n) in self.frame
-                           else "white", who=who)
+                           else "white", who=who, theme=self.theme)
         self.template = drawing.graph().source
         self.ids = drawing.ids
         self.shows = shows
@@ -113,7 +116,7 @@ def passed_nodes(passed: list[tuple[Node, Any]]) -> list[Node]:
 
 
 def backward_steps(root: Node, style: str = "circuit", rankdir: str = "LR",
-                   precision: int = 4) -> Iterator[graphviz.Source]:
+                   precision: int = 4, theme: Any = None) -> Iterator[graphviz.Source]:
     """Diagrams of reverse mode as it runs: first the forward values alone, then one per step,
     in the order the engine processes nodes. At each step the node whose gradient was just
     completed is highlighted, and the wires it feeds back into show their gradients.
@@ -122,7 +125,7 @@ def backward_steps(root: Node, style: str = "circuit", rankdir: str = "LR",
     The gradients are computed here for the picture; ``.grad`` is left as it was. Warns
     above 200 frames.
     """
-    steps = _Steps(root, style, rankdir, precision, "backward_steps")
+    steps = _Steps(root, style, rankdir, precision, "backward_steps", theme)
     return (graphviz.Source(steps.source(k)) for k in range(len(steps)))
 
 
@@ -136,11 +139,11 @@ def save_steps(root: Node, folder: str | Path, fmt: str = "png", **options: Any)
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"save_steps: fmt must be 'png', 'svg' or 'pdf', got {fmt!r}")
     steps = _Steps(root, options.get("style", "circuit"), options.get("rankdir", "LR"),
-                   options.get("precision", 4), "save_steps")
+                   options.get("precision", 4), "save_steps", options.get("theme"))
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"step_{k:03d}.{fmt}" for k in range(len(steps))]
     if fmt == "png":
-        for path, frame in zip(paths, _Frames(steps, options.get("dpi", 96))):
+        for path, frame in zip(paths, _Frames(steps, options.get("dpi") or steps.theme.dpi)):
             frame.save(path)
     else:
         for k, path in enumerate(paths):
@@ -148,11 +151,12 @@ def save_steps(root: Node, folder: str | Path, fmt: str = "png", **options: Any)
     return paths
 
 
-def save_gif(root: Node, path: str | Path, seconds_per_step: float = 1.0, dpi: int = 96,
-             **options: Any) -> Path:
+def save_gif(root: Node, path: str | Path, seconds_per_step: float = 1.0,
+             dpi: int | None = None, **options: Any) -> Path:
     """Write the backward pass as one animated GIF, one frame per step, each captioned.
 
     One layout serves every frame, so nodes never move; a frame costs a few image pastes.
+    ``dpi`` defaults to the theme's (``theme=`` among ``options``, or the current one).
     """
     if isinstance(seconds_per_step, bool) or not isinstance(seconds_per_step, int | float) \
             or not np.isfinite(seconds_per_step) or seconds_per_step <= 0:
@@ -162,7 +166,8 @@ def save_gif(root: Node, path: str | Path, seconds_per_step: float = 1.0, dpi: i
     if not path.parent.is_dir():
         raise FileNotFoundError(f"save_gif: the folder {path.parent} does not exist")
     steps = _Steps(root, options.get("style", "circuit"), options.get("rankdir", "LR"),
-                   options.get("precision", 4), "save_gif")
+                   options.get("precision", 4), "save_gif", options.get("theme"))
+    dpi = dpi or steps.theme.dpi
     from PIL import GifImagePlugin
 
     ms = int(seconds_per_step * 1000)
@@ -203,7 +208,7 @@ class _Frames:
                   for src in (nothing, everything, lit)]
         from .plots import caption_font  # matplotlib's DejaVu Sans, at a readable size
 
-        self.font = caption_font(max(12, int(14 * dpi / 96)))
+        self.font = caption_font(max(10, int(steps.theme.caption_font * dpi / 72)))
         self.strip = int(self.font.size * 2)  # room for the caption under the picture
         self.scale = dpi / 72.0
         self.height_pt = float(layout["bb"].split(",")[3])
