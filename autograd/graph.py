@@ -176,6 +176,14 @@ def _describe(node: Node) -> str:
     return f"{name} ({'made by ' + node.op if node.op else 'a leaf'})"
 
 
+def forward_order(root: Node) -> list[Node]:
+    """Every node ``root`` depends on (and ``root``) in the order they were created: each
+    after its parents, inputs in the order they were made. The order of a forward pass, and
+    the reading order of a diagram."""
+    interior, leaves = _reachable(root)
+    return sorted(interior + leaves, key=_creation_number)
+
+
 def topological_order(root: Node) -> list[Node]:
     """Every node ``root`` depends on (and ``root``), each listed before its parents."""
     interior, leaves = _reachable(root)

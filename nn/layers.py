@@ -12,7 +12,7 @@ from autograd import Tensor
 
 from .activations import activation as activation_fn
 from .module import Module
-from .scalar import Seed, _name
+from .scalar import Seed, _name, _sup
 
 _RELU_LIKE = {"relu", "leaky_relu", "elu"}
 
@@ -124,7 +124,16 @@ class Sequential(Module):
                                  "input), or put a layer whose width is known before it")
             layer.build(width)
         self.layers.append(layer)
+        self._name_layers()
         return self
+
+    def _name_layers(self) -> None:
+        """Label each dense layer's parameters as the labs write them: W¹, b¹, W², b² …"""
+        number = 0
+        for layer in self.layers:
+            if isinstance(layer, Linear) and "W" in vars(layer):
+                number += 1
+                layer.W.label, layer.b.label = f"W{_sup(number)}", f"b{_sup(number)}"
 
     def out_width(self, nin: int | None) -> int | None:
         width = nin if nin is not None or not self.layers else _in_width(self.layers[0])

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Constant, Value
 
 from .activations import activation as activation_fn
 from .module import Module
@@ -35,18 +35,33 @@ class Neuron(Module):
             weights = np.random.default_rng(seed).uniform(-1, 1, nin)
         elif len(weights) != nin:
             raise ValueError(f"Neuron({nin}) needs {nin} weights, got {len(weights)}")
-        self.w = [Value(float(w), label=f"w{i + 1}") for i, w in enumerate(weights)]
-        self.b = Value(0.0 if bias is None else float(bias), label="b")
+        self.w = [Value(float(w)) for w in weights]
+        self.b = Value(0.0 if bias is None else float(bias))
         self.activation = activation
         self._act = activation_fn(activation)
+        self._name_as()
 
     @property
     def nin(self) -> int:
         return len(self.w)
 
+    def _name_as(self, neuron: str = "", layer: str = "") -> None:
+        """Label parameters and intermediates as the labs write them, 1-based: a lone neuron
+        has w₁ … wₙ, b, z and a; neuron j of layer l has wˡⱼₖ (from input k), bˡⱼ, zˡⱼ, aˡⱼ.
+        Labels are what diagrams show; ``state_dict`` keys do not change."""
+        for k, w in enumerate(self.w, 1):
+            w.label = f"w{layer}{neuron}{_sub(k)}"
+        self.b.label = f"b{layer}{neuron}"
+        self._z, self._a = f"z{layer}{neuron}", f"a{layer}{neuron}"
+
     def forward(self, x: Any) -> Value:
         x = _inputs(x, self.nin, "Neuron")
-        return self._act(Value.sum([*(wi * xi for wi, xi in zip(self.w, x)), self.b]))
+        z = Value.sum([*(wi * xi for wi, xi in zip(self.w, x)), self.b])
+        z.label = self._z
+        a = self._act(z)
+        if a is not z:
+            a.label = self._a
+        return a
 
     def extra_repr(self) -> str:
         return f"{self.nin}, activation={_name(self.activation)!r}"
@@ -61,6 +76,11 @@ class Layer(Module):
                  seed: Seed = None) -> None:
         rng = np.random.default_rng(seed)
         self.neurons = [Neuron(nin, activation, seed=rng) for _ in range(nout)]
+        self._name_as()
+
+    def _name_as(self, layer: str = "") -> None:
+        for j, neuron in enumerate(self.neurons, 1):
+            neuron._name_as(_sub(j), layer)
 
     def forward(self, x: Any) -> Value | list[Value]:
         """A list of outputs, or one Value for a layer of one neuron (as micrograd)."""
@@ -89,8 +109,11 @@ class MLP(Module):
         self.layers = [Layer(widths[i], widths[i + 1],
                              output_activation if i == len(sizes) - 1 else activation, seed=rng)
                        for i in range(len(sizes))]
+        for number, layer in enumerate(self.layers, 1):
+            layer._name_as(_sup(number))
 
     def forward(self, x: Any) -> Value | list[Value]:
+        x = _inputs(x, self.layers[0].neurons[0].nin, "MLP")
         for layer in self.layers:
             x = layer(x)
         return x
@@ -113,7 +136,21 @@ def _inputs(x: Any, nin: int, who: str) -> list:
         x = list(x)
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
-    return x
+    # numbers become input leaves once, here, so that every neuron reading them shares them
+    return [v if isinstance(v, Value) else Constant(v, label=f"x{_sub(k)}")
+            for k, v in enumerate(x, 1)]
+
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _sub(k: int) -> str:
+    return str(k).translate(_SUB)
+
+
+def _sup(k: int) -> str:
+    return str(k).translate(_SUP)
 
 
 def _name(activation: str | Callable) -> str:

@@ -22,7 +22,7 @@ def test_neuron_computes_its_weighted_sum_and_activation():
     n = nn.Neuron(3, "tanh", weights=[0.5, -1.0, 2.0], bias=0.25)
     out = n([1.0, 2.0, -0.5])
     assert out.data == pytest.approx(np.tanh(0.5 - 2.0 - 1.0 + 0.25))
-    assert [p.label for p in n.parameters()] == ["w1", "w2", "w3", "b"]
+    assert [p.label for p in n.parameters()] == ["w₁", "w₂", "w₃", "b"]  # as the labs write
 
 
 def test_parameters_neuron_by_neuron_layer_by_layer_weights_then_bias():

@@ -106,14 +106,16 @@ def test_model_names_parameters_and_draws_modules_as_clusters():
     out = model([1.0, -2.0])
     out.backward()
     source = viz.draw_graph(out, model=model).source
-    assert "label=<layers.0.neurons.1.w.0>" in source
+    assert "label=<w¹₂₁>" in source and "label=<b²₁>" in source  # the labs' names, 1-based
+    assert "layers.0.neurons.1.w.0" in model.state_dict()  # the keys do not change
+    assert source.count("label=<x₁>") == 1  # an input given as a number: drawn once
     assert 'subgraph "cluster_layers.0" {' in source
     assert 'subgraph "cluster_layers.0.neurons.1" {' in source
     seq = nn.Sequential(nn.Linear(3, 4, "relu"), nn.Linear(4, 1))
     L = seq(np.ones((2, 3))).sum()
     L.backward()
     s2 = viz.draw_graph(L, model=seq).source
-    assert "label=<layers.1.W" in s2 and "cluster_layers.1" in s2
+    assert "label=<W²" in s2 and "label=<b¹" in s2 and "cluster_layers.1" in s2
 
 
 def test_large_graphs_warn_and_collapse():

@@ -21,7 +21,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd import Node, edge_grad, topological_order
+from autograd import Node, edge_grad, forward_order
 from autograd.ops import symbol
 
 from .render import DOT_TIMEOUT, render_bytes
@@ -208,7 +208,7 @@ class _Drawing:
         if rankdir not in ("LR", "RL", "TB", "BT"):
             raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
         self.root, self.style, self.rankdir, self.precision = root, style, rankdir, precision
-        self.nodes = topological_order(root)[::-1]  # parents first: a reading order
+        self.nodes = forward_order(root)  # parents first, inputs in the order they were made
         self.ids = {id(n): f"n{i}" for i, n in enumerate(self.nodes)}
         self.grad_of = grad_of or (lambda n: n.grad)
         # the colour of the gradients a node's completion shows, and a node's fill: hooks for
@@ -217,6 +217,7 @@ class _Drawing:
         self.fill = fill or (lambda n: "white")
         self.show_grad = show_grad and (grad_of is not None or has_grad(root))
         self.names, self.modules, self.param_modules = _model_names(model)
+        self.module_order = [] if model is None else [n for n, _ in model.named_modules()]
         self.collapse = collapse and model is not None
         if len(self.nodes) > max_nodes and not self.collapse:
             warnings.warn(f"draw_graph: the graph has {len(self.nodes):,} nodes; dot needs "
@@ -242,10 +243,12 @@ class _Drawing:
     # ---------------------------------------------------------------- names and labels
 
     def name(self, node: Node) -> str:
-        if id(node) in self.names:
-            return self.names[id(node)]
+        """The label a user (or an nn module) gave, else the parameter's dotted name, else
+        a constant's value; "" for an unnamed intermediate."""
         if node.label:
             return node.label
+        if id(node) in self.names:
+            return self.names[id(node)]
         if not node.parents:  # a constant: its value is its name
             return fmt(node.data, self.precision)
         return ""
@@ -307,12 +310,15 @@ class _Drawing:
                 where = where.setdefault(part, {})
             where.setdefault(None, []).append(add)
 
+        order = {name: k for k, name in enumerate(self.module_order)}
+
         def fill(graph, level: dict, prefix: str) -> None:
             for add in level.get(None, []):
                 add(graph)
-            for key, sub in level.items():
-                if key is None:
-                    continue
+            keys = [k for k in level if k is not None]
+            keys.sort(key=lambda k: order.get(f"{prefix}.{k}" if prefix else k, len(order)))
+            for key in keys:  # clusters in the model's order: layer 1 above layer 2
+                sub = level[key]
                 full = f"{prefix}.{key}" if prefix else key
                 with graph.subgraph(name=f"cluster_{full}") as c:
                     c.attr(label=full, style="rounded,dashed", color="#888888",
@@ -359,7 +365,7 @@ class _Drawing:
         extra = _shape_text(node)
         if extra and isinstance(node.data, np.ndarray) and node.data.size > 6:
             text += f'<br/><font point-size="9">{html.escape(extra)}</font>'
-        if self.show_grad and len(self.consumers[id(node)]) > 1:
+        if self.show_grad and node.requires_grad and len(self.consumers[id(node)]) > 1:
             total = self.grad_text(self.grad_of(node))  # the wires' gradients add up to this
             if total is not None:
                 color = self.grad_color(node)
