@@ -117,14 +117,15 @@ def detect_anomaly():
     return _changed(anomaly=True)
 
 
-def in_scope(owner: Any, compute: Any, *args: Any) -> Any:
-    """``compute(*args)``, with every node recorded meanwhile stamped ``scope = owner``.
+def in_scope(owner: Any, compute: Any, *args: Any, **kwargs: Any) -> Any:
+    """``compute(*args, **kwargs)``, with every node recorded meanwhile stamped
+    ``scope = owner``.
 
     ``nn.Module`` calls its ``forward`` this way, so a diagram can group a model's nodes by
     the layer or neuron that computed them. Nested calls stamp the innermost owner.
     """
     with _changed(scope=owner):
-        return compute(*args)
+        return compute(*args, **kwargs)
 
 
 def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any) -> Node:

@@ -8,17 +8,44 @@ Every loss is a mean over the elements (or, for the class losses, over the examp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 from autograd import Node, Tensor, Value
+from autograd.graph import in_scope
 from autograd.tensor import fused_cross_entropy
 
 EPSILON = 1e-7  # how far binary_cross_entropy keeps probabilities from 0 and 1 (as Keras)
 
 
+class LossScope:
+    """What a loss's nodes record as their scope: diagrams draw all of them as one gate
+    named ``gate`` (as the labs draw a loss block), unless asked to expand it."""
+
+    def __init__(self, name: str, gate: str) -> None:
+        self.name, self.gate = name, gate
+
+    def __repr__(self) -> str:
+        return f"LossScope({self.name!r})"
+
+
+def drawn_as(gate: str) -> Callable[[Callable], Callable]:
+    """Record every node a loss makes under one :class:`LossScope`, so that it is drawn as a
+    single gate named ``gate``."""
+    def wrap(loss: Callable) -> Callable:
+        scope = LossScope(loss.__name__, gate)
+
+        @functools.wraps(loss)
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            return in_scope(scope, loss, *args, **kwargs)
+        return recorded
+    return wrap
+
+
+@drawn_as("MSE")
 def mse(prediction: Any, target: Any) -> Any:
     """Mean squared error: mean of (ŷ − y)²."""
     p, y = _pair(prediction, target, "mse")
@@ -28,6 +55,7 @@ def mse(prediction: Any, target: Any) -> Any:
     return _mean([(pi - yi) ** 2 for pi, yi in zip(p, y)])
 
 
+@drawn_as("½(ŷ−y)²")
 def half_squared_error(prediction: Any, target: Any) -> Any:
     """Mean of ½(ŷ − y)², seed 001's error: its derivative is simply ŷ − y."""
     p, y = _pair(prediction, target, "half_squared_error")
@@ -37,6 +65,7 @@ def half_squared_error(prediction: Any, target: Any) -> Any:
     return _mean([0.5 * (pi - yi) ** 2 for pi, yi in zip(p, y)])
 
 
+@drawn_as("BCE")
 def binary_cross_entropy(prediction: Any, target: Any, epsilon: float = EPSILON) -> Any:
     """−[y log p + (1−y) log(1−p)] for probabilities p (say, after a sigmoid).
 
@@ -55,6 +84,7 @@ def binary_cross_entropy(prediction: Any, target: Any, epsilon: float = EPSILON)
     return _mean(terms)
 
 
+@drawn_as("BCE (logits)")
 def binary_cross_entropy_with_logits(prediction: Any, target: Any) -> Any:
     """Binary cross-entropy of σ(z) for logits z, computed as softplus(z) − y·z: stable for
     any z, and its gradient is exactly σ(z) − y."""
@@ -65,6 +95,7 @@ def binary_cross_entropy_with_logits(prediction: Any, target: Any) -> Any:
     return _mean([zi.softplus() - zi * yi for zi, yi in zip(z, y)])
 
 
+@drawn_as("CE")
 def cross_entropy(logits: Any, target: Any) -> Any:
     """Softmax cross-entropy from logits: mean over examples of log Σ e^z − z[target].
 
@@ -89,6 +120,7 @@ def cross_entropy(logits: Any, target: Any) -> Any:
     return _mean(losses)
 
 
+@drawn_as("hinge")
 def hinge(scores: Any, target: Any, margin: float = 1.0) -> Any:
     """The SVM loss of seed 004. With a class axis (examples × classes, class-index targets):
     mean over examples of Σ_{j ≠ y} max(0, s_j − s_y + margin). Without one (one score per
@@ -119,6 +151,7 @@ def hinge(scores: Any, target: Any, margin: float = 1.0) -> Any:
     return _mean([(margin - si * yi).relu() for si, yi in zip(s, y)])
 
 
+@drawn_as("L2")
 def l2(parameters: Iterable[Node], lam: float = 1e-3) -> Any:
     """The L2 penalty lam · Σ p² over every number in ``parameters`` (add it to a loss)."""
     params = list(parameters)

@@ -120,3 +120,26 @@ def test_a_wide_diagram_scrolls_in_jupyter_instead_of_shrinking():
     assert 'overflow-x: auto' in data["text/html"]
     assert '<svg style="max-width: none"' in data["text/html"]
     assert data["image/svg+xml"].lstrip().startswith(("<?xml", "<!--", "<svg"))
+
+
+@pytest.mark.parametrize(("loss", "gate"), [("binary_cross_entropy", "BCE"), ("mse", "MSE"),
+                                            ("half_squared_error", "½(ŷ−y)²")])
+def test_a_loss_is_drawn_as_one_gate_with_its_gradient_on_the_input_wire(loss, gate):
+    from nn import losses
+
+    w = Value(0.8, label="w")
+    p = (w * 1.5).sigmoid()
+    p.label = "ŷ"
+    L = getattr(losses, loss)([p], [1.0])
+    L.backward()
+    source = viz.draw_graph(L).source
+    drawn = re.compile(rf'label="?{re.escape(gate)}"?[ \]]')
+    assert len(drawn.findall(source)) == 1
+    assert "log" not in source and 'label="−"' not in source  # the inside is not drawn
+    dL_dp = p.grad
+    assert re.search(rf'ŷ = {re.escape(fmt(p.data))}<br/><font color="{RED}">'
+                     rf"{re.escape(fmt(dL_dp))}</font>", source)
+    inside = viz.draw_graph(L, expand=True).source
+    assert not drawn.search(inside) and inside.count(" -> ") > source.count(" -> ")
+    assert not drawn.search(viz.draw_graph(L, expand=[loss]).source)
+    assert "<svg" in viz.draw_graph(L).pipe(format="svg").decode()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
                precision: int = 4, model: Any = None, collapse: bool = False,
                max_nodes: int = LARGE_GRAPH,
                max_long_wires: int | None = MAX_LONG_WIRES,
-               theme: str | Theme | None = None) -> Diagram:
+               theme: str | Theme | None = None, expand: bool | Sequence[str] = False) -> Diagram:
     """A ``graphviz.Digraph`` of everything ``root`` was computed from.
 
     Gradients are drawn once ``root`` has one (after ``backward()``), never before.
@@ -62,9 +62,14 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     wires would cross more than ``max_long_wires`` columns in all (one input used all over
     a long graph) is refused: ``dot`` takes minutes on such a layout. ``None`` lifts it.
     ``theme`` ("notebook", "projector", "paper") sets sizes; see :func:`viz.set_theme`.
+
+    A loss from ``nn.losses`` (anything whose nodes record a scope with a ``gate`` name) is
+    drawn as one gate, ``BCE`` or ``MSE``, with the loss's gradient on its input wires;
+    ``expand=True`` (or a list of loss names, ``["binary_cross_entropy"]``) draws its inside.
     """
     return _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
-                    max_nodes, max_long_wires=max_long_wires, theme=theme).graph()
+                    max_nodes, max_long_wires=max_long_wires, theme=theme,
+                    expand=expand).graph()
 
 
 def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_TIMEOUT) -> Path:
@@ -192,7 +197,7 @@ class _Drawing:
                  grad_color: Callable[[Node], str] | None = None,
                  fill: Callable[[Node], str] | None = None,
                  max_long_wires: int | None = MAX_LONG_WIRES, who: str = "draw_graph",
-                 theme: str | Theme | None = None) -> None:
+                 theme: str | Theme | None = None, expand: bool | Sequence[str] = True) -> None:
         self.theme = get_theme(theme)
         if not isinstance(root, Node):
             raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
@@ -235,6 +240,16 @@ class _Drawing:
                     f"{who}: {what}, and dot takes minutes on more than {max_long_wires:,}. "
                     "Draw a smaller graph (or pass model= and collapse=True), or pass "
                     "max_long_wires=None to try anyway")
+        # nodes drawn as one gate: those of a scope with a gate name (a loss), unless expanded
+        self.group: dict[int, Any] = {}
+        if style == "circuit" and expand is not True:
+            wanted = set() if expand is False else set(expand)
+            for node in self.nodes:
+                scope = node.scope
+                gate = getattr(scope, "gate", None)
+                if gate is not None and getattr(scope, "name", gate) not in wanted \
+                        and gate not in wanted:
+                    self.group[id(node)] = scope
         self.consumers: dict[int, list[tuple[Node, int]]] = {id(n): [] for n in self.nodes}
         for child in self.nodes:
             for i, parent in enumerate(child.parents):
@@ -327,9 +342,25 @@ class _Drawing:
 
         fill(g, tree, "")
 
+    def _node_id(self, node: Node) -> str:
+        """The drawn node a graph node is part of: its own, or its group's gate."""
+        scope = self.group.get(id(node))
+        return self.ids[id(node)] if scope is None else f"gate{id(scope)}"
+
     def _circuit(self, g: graphviz.Digraph) -> None:
         items = []
+        gates_drawn: set[int] = set()
         for node in self.nodes:
+            scope = self.group.get(id(node))
+            if scope is not None:  # one gate for the whole group, where its first node is
+                if id(scope) not in gates_drawn:
+                    gates_drawn.add(id(scope))
+                    attrs = {"shape": "box", "style": "filled,rounded,bold",
+                             "fillcolor": "#eef2f7", "margin": "0.08"}
+                    gid = self._node_id(node)
+                    items.append((self._container(node), lambda c, gid=gid, text=scope.gate,
+                                  attrs=attrs: c.node(gid, text, **attrs)))
+                continue
             nid = self.ids[id(node)]
             path = self._container(node)
             fill = self.fill(node)
@@ -346,17 +377,28 @@ class _Drawing:
                               c.node(nid, self._leaf_label(node), shape="plaintext",
                                      style="filled", fillcolor=fill)))
         self._emit_clustered(g, items)
+        wires: dict[tuple, list] = {}  # (from, to[, input]) -> [value node, gradient, colour]
         for child in self.nodes:
             for i, parent in enumerate(child.parents):
+                tail, head = self._node_id(parent), self._node_id(child)
+                if tail == head:
+                    continue  # inside one gate
                 grad = None
                 if self.show_grad and parent.requires_grad:  # a constant has no gradient
                     grad = edge_grad(child, i, self.grad_of(child))
-                g.edge(self.ids[id(parent)], self.ids[id(child)],
-                       label=self.wire_label(parent, grad, self.grad_color(child)))
-        out = self.ids[id(self.root)] + "_out"
+                if head.startswith("gate") and (tail, head) in wires:
+                    wire = wires[(tail, head)]  # a gate's input used twice inside: one wire,
+                    if grad is not None and wire[1] is not None:  # its gradients added up
+                        wire[1] = wire[1] + grad
+                    continue
+                key = (tail, head) if head.startswith("gate") else (tail, head, i)
+                wires[key] = [parent, grad, self.grad_color(child)]
+        for (tail, head, *_), (node, grad, color) in wires.items():
+            g.edge(tail, head, label=self.wire_label(node, grad, color))
+        out = self._node_id(self.root) + "_out"
         name = self.name(self.root) or "out"
         g.node(out, html.escape(name), shape="plaintext")
-        g.edge(self.ids[id(self.root)], out,
+        g.edge(self._node_id(self.root), out,
                label=self.wire_label(self.root, self.grad_of(self.root),
                                      self.grad_color(self.root)))
 
