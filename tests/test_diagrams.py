@@ -143,3 +143,36 @@ def test_a_loss_is_drawn_as_one_gate_with_its_gradient_on_the_input_wire(loss, g
     assert not drawn.search(inside) and inside.count(" -> ") > source.count(" -> ")
     assert not drawn.search(viz.draw_graph(L, expand=[loss]).source)
     assert "<svg" in viz.draw_graph(L).pipe(format="svg").decode()
+
+
+def _chain(n):
+    x = Value(0.5, label="x")
+    y = x
+    nodes = []
+    for k in range(n):
+        y = (y * 1.001).tanh()
+        y.label = f"t{k}"
+        nodes.append(y)
+    return x, y, nodes
+
+
+def test_focus_draws_the_neighbourhood_of_one_node_and_marks_where_it_is_cut():
+    _, y, nodes = _chain(40)
+    y.backward()
+    part = viz.draw_graph(y, focus=nodes[20], depth=2).source
+    drawn = set(re.findall(r"\t(n\d+) \[", part))
+    assert 5 <= len(drawn) <= 8  # t20 and two wires either way, and the ⋯ where it is cut
+    assert "⋯" in part and "t19 = " in part and "t20 = " in part and "t25" not in part
+    assert "<svg" in viz.draw_graph(y, focus=nodes[20], depth=2).pipe(format="svg").decode()
+    with pytest.raises(ValueError, match="focus must be a node of the graph being drawn"):
+        viz.draw_graph(y, focus=Value(1.0))
+
+
+def test_a_huge_graph_is_drawn_in_part_with_a_message_saying_how_to_see_more():
+    _, y, _ = _chain(5000)  # 15,001 nodes
+    with pytest.warns(UserWarning, match=r"the graph has 15,001 nodes, too many to lay out "
+                                         r"quickly or to read; drawn are the \d+ nearest the "
+                                         r"output .* focus=node, depth=k"):
+        graph = viz.draw_graph(y)
+    assert len(re.findall(r"\tn\d+ \[", graph.source)) <= 1000
+    assert "<svg" in graph.pipe(format="svg").decode()  # and dot lays it out

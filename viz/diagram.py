@@ -50,7 +50,8 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
                precision: int = 4, model: Any = None, collapse: bool = False,
                max_nodes: int = LARGE_GRAPH,
                max_long_wires: int | None = MAX_LONG_WIRES,
-               theme: str | Theme | None = None, expand: bool | Sequence[str] = False) -> Diagram:
+               theme: str | Theme | None = None, expand: bool | Sequence[str] = False,
+               focus: Node | None = None, depth: int = 3) -> Diagram:
     """A ``graphviz.Digraph`` of everything ``root`` was computed from.
 
     Gradients are drawn once ``root`` has one (after ``backward()``), never before.
@@ -58,7 +59,13 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     as a cluster; ``collapse=True`` draws each of the model's top-level modules as one
     node instead, for graphs too big to read. It displays inline in Jupyter as SVG.
 
-    Size limits: above ``max_nodes`` nodes it warns (nobody can read them). A graph whose
+    ``focus=node`` draws only the neighbourhood of one node: the nodes at most ``depth``
+    wires away (inputs and consumers), the wires that leave it ending in ``⋯``.
+
+    Size limits: a graph of more than ``max_nodes`` nodes (1,000; ``None`` for no limit) is
+    not drawn whole, since dot would take long and nobody could read it: with ``model=`` each
+    top-level module is collapsed to one node, otherwise the part nearest the output is
+    drawn; a warning says so and how to draw another part. A graph whose
     wires would cross more than ``max_long_wires`` columns in all (one input used all over
     a long graph) is refused: ``dot`` takes minutes on such a layout. ``None`` lifts it.
     ``theme`` ("notebook", "projector", "paper") sets sizes; see :func:`viz.set_theme`.
@@ -69,7 +76,7 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     """
     return _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
                     max_nodes, max_long_wires=max_long_wires, theme=theme,
-                    expand=expand).graph()
+                    expand=expand, focus=focus, depth=depth).graph()
 
 
 def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_TIMEOUT) -> Path:
@@ -168,7 +175,7 @@ def long_wires(nodes: list[Node]) -> tuple[int, Node | None, int]:
     first_use: dict[int, int] = {}
     for node in nodes:
         if node.parents:
-            c = 1 + max(column.get(id(p), 0) for p in node.parents)
+            c = 1 + max((column.get(id(p), 0) for p in node.parents), default=0)
             column[id(node)] = c
             for p in node.parents:
                 if not p.parents:
@@ -177,18 +184,20 @@ def long_wires(nodes: list[Node]) -> tuple[int, Node | None, int]:
             column[id(node)] = 0
     for key, c in first_use.items():
         column[key] = c - 1
-    total, per_node, uses = 0, {}, {}
+    total, per_node, uses, owner = 0, {}, {}, {}
     for node in nodes:
         for p in node.parents:
+            if id(p) not in column:  # an input outside the part drawn
+                continue
             crossed = column[id(node)] - column[id(p)] - 1
             total += crossed
             per_node[id(p)] = per_node.get(id(p), 0) + crossed
+            owner[id(p)] = p
             uses[id(p)] = uses.get(id(p), 0) + 1
     if not per_node:
         return 0, None, 0
     worst = max(per_node, key=per_node.get)
-    node = next(n for n in nodes if id(n) == worst)
-    return total, node, uses[worst]
+    return total, owner[worst], uses[worst]
 
 
 class _Drawing:
@@ -197,7 +206,8 @@ class _Drawing:
                  grad_color: Callable[[Node], str] | None = None,
                  fill: Callable[[Node], str] | None = None,
                  max_long_wires: int | None = MAX_LONG_WIRES, who: str = "draw_graph",
-                 theme: str | Theme | None = None, expand: bool | Sequence[str] = True) -> None:
+                 theme: str | Theme | None = None, expand: bool | Sequence[str] = True,
+                 focus: Node | None = None, depth: int = 3) -> None:
         self.theme = get_theme(theme)
         if not isinstance(root, Node):
             raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
@@ -214,6 +224,24 @@ class _Drawing:
             raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
         self.root, self.style, self.rankdir, self.precision = root, style, rankdir, precision
         self.nodes = forward_order(root)  # parents first, inputs in the order they were made
+        self.stubs: set[int] = set()  # nodes drawn only as "⋯": where a drawn part is cut off
+        self.collapse = collapse and model is not None
+        if focus is not None:
+            self._focus(focus, depth, who)
+        elif max_nodes is not None and len(self.nodes) > max_nodes and not self.collapse:
+            total = len(self.nodes)
+            if model is not None:
+                self.collapse = True
+                warnings.warn(f"{who}: the graph has {total:,} nodes, too many to lay out "
+                              "quickly or to read; each top-level module is drawn as one node. "
+                              "Draw one part with focus=node, depth=k.", stacklevel=3)
+            else:
+                k = self._focus_within(max_nodes)
+                warnings.warn(f"{who}: the graph has {total:,} nodes, too many to lay out "
+                              f"quickly or to read; drawn are the {len(self.nodes):,} nearest "
+                              f"the output (depth {k}). Draw another part with focus=node, "
+                              "depth=k, or all of it with max_nodes=None. (Pass model= and "
+                              "collapse=True to draw each layer as one node.)", stacklevel=3)
         self.ids = {id(n): f"n{i}" for i, n in enumerate(self.nodes)}
         self.grad_of = grad_of or (lambda n: n.grad)
         # the colour of the gradients a node's completion shows, and a node's fill: hooks for
@@ -223,12 +251,6 @@ class _Drawing:
         self.show_grad = show_grad and (grad_of is not None or has_grad(root))
         self.names, self.modules, self.param_modules = _model_names(model)
         self.module_order = [] if model is None else [n for n, _ in model.named_modules()]
-        self.collapse = collapse and model is not None
-        if len(self.nodes) > max_nodes and not self.collapse:
-            warnings.warn(f"draw_graph: the graph has {len(self.nodes):,} nodes; dot needs "
-                          "long to lay out more than a few thousand, and nobody can read "
-                          "them. Pass model= and collapse=True to draw each layer as one "
-                          "node.", stacklevel=3)
         if max_long_wires is not None and not self.collapse:
             crossed, worst, uses = long_wires(self.nodes)
             if crossed > max_long_wires:
@@ -252,8 +274,62 @@ class _Drawing:
                     self.group[id(node)] = scope
         self.consumers: dict[int, list[tuple[Node, int]]] = {id(n): [] for n in self.nodes}
         for child in self.nodes:
+            if id(child) in self.stubs:
+                continue
             for i, parent in enumerate(child.parents):
                 self.consumers[id(parent)].append((child, i))
+
+    # ---------------------------------------------------------------- parts of a graph
+
+    def _distances(self, focus: Node, depth: int | None = None) -> dict[int, int]:
+        """How many wires each node is from ``focus`` (either way), up to ``depth``."""
+        consumers: dict[int, list[Node]] = {}
+        for child in self.nodes:
+            for parent in child.parents:
+                consumers.setdefault(id(parent), []).append(child)
+        distance, frontier, k = {id(focus): 0}, [focus], 0
+        while frontier and (depth is None or k < depth):
+            k += 1
+            nxt = []
+            for node in frontier:
+                for other in (*node.parents, *consumers.get(id(node), ())):
+                    if id(other) not in distance:
+                        distance[id(other)] = k
+                        nxt.append(other)
+            frontier = nxt
+        return distance
+
+    def _neighbourhood(self, focus: Node, depth: int) -> set[int]:
+        """Ids of the nodes at most ``depth`` wires from ``focus``, either way."""
+        return set(self._distances(focus, depth))
+
+    def _keep(self, near: set[int]) -> None:
+        """Draw only ``near``, and a "⋯" for each input of it that is cut off."""
+        stubs = {id(p) for n in self.nodes if id(n) in near for p in n.parents
+                 if id(p) not in near}
+        self.stubs = stubs
+        self.nodes = [n for n in self.nodes if id(n) in near or id(n) in stubs]
+
+    def _focus(self, focus: Node, depth: int, who: str) -> None:
+        if not isinstance(focus, Node) or not any(n is focus for n in self.nodes):
+            raise ValueError(f"{who}: focus must be a node of the graph being drawn")
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+            raise ValueError(f"{who}: depth must be an integer >= 0, got {depth!r}")
+        self._keep(self._neighbourhood(focus, depth))
+
+    def _focus_within(self, limit: int) -> int:
+        """Keep the largest neighbourhood of the output that has at most ``limit`` nodes;
+        its depth."""
+        distance = self._distances(self.root)
+        counts: dict[int, int] = {}
+        for d in distance.values():
+            counts[d] = counts.get(d, 0) + 1
+        k, total = 0, counts.get(0, 1)
+        while k + 1 in counts and total + counts[k + 1] <= limit * 0.9:  # room for the ⋯s
+            k += 1
+            total += counts[k]
+        self._keep({key for key, d in distance.items() if d <= k})
+        return k
 
     # ---------------------------------------------------------------- names and labels
 
@@ -364,7 +440,12 @@ class _Drawing:
             nid = self.ids[id(node)]
             path = self._container(node)
             fill = self.fill(node)
-            if node.parents:
+            if id(node) in self.stubs:  # the rest of the graph, not drawn
+                name = self.name(node)
+                items.append((path, lambda c, nid=nid, name=name: c.node(
+                    nid, f"⋯ {name}" if name else "⋯", shape="plaintext",
+                    fontcolor="#777777")))
+            elif node.parents:
                 text = symbol(node.op)
                 shape = "circle" if len(text) <= 3 else "box"
                 attrs = {"shape": shape, "style": "filled,rounded" if shape == "box"
@@ -379,6 +460,8 @@ class _Drawing:
         self._emit_clustered(g, items)
         wires: dict[tuple, list] = {}  # (from, to[, input]) -> [value node, gradient, colour]
         for child in self.nodes:
+            if id(child) in self.stubs:
+                continue
             for i, parent in enumerate(child.parents):
                 tail, head = self._node_id(parent), self._node_id(child)
                 if tail == head:
@@ -395,6 +478,8 @@ class _Drawing:
                 wires[key] = [parent, grad, self.grad_color(child)]
         for (tail, head, *_), (node, grad, color) in wires.items():
             g.edge(tail, head, label=self.wire_label(node, grad, color))
+        if not any(n is self.root for n in self.nodes) or id(self.root) in self.stubs:
+            return  # the output is outside the part drawn
         out = self._node_id(self.root) + "_out"
         name = self.name(self.root) or "out"
         g.node(out, html.escape(name), shape="plaintext")
@@ -434,14 +519,14 @@ class _Drawing:
                      f'bgcolor="{self.fill(node)}"><tr>{row}</tr></table>>')
             items.append((path, lambda c, nid=nid, label=label:
                           c.node(nid, label, shape="plaintext", margin="0")))
-            if node.parents:
+            if node.parents and id(node) not in self.stubs:
                 items.append((path, lambda c, nid=nid, node=node:
                               c.node(nid + "_op", symbol(node.op), shape="ellipse",
                                      width="0.3", height="0.3")))
         self._emit_clustered(g, items)
         for node in self.nodes:
             nid = self.ids[id(node)]
-            if node.parents:
+            if node.parents and id(node) not in self.stubs:
                 g.edge(nid + "_op", nid)
                 for parent in node.parents:
                     g.edge(self.ids[id(parent)], nid + "_op")
