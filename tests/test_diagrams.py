@@ -176,3 +176,35 @@ def test_a_huge_graph_is_drawn_in_part_with_a_message_saying_how_to_see_more():
         graph = viz.draw_graph(y)
     assert len(re.findall(r"\tn\d+ \[", graph.source)) <= 1000
     assert "<svg" in graph.pipe(format="svg").decode()  # and dot lays it out
+
+
+def test_draw_network_is_the_labs_picture_with_weights_and_gradients():
+    import nn
+    from nn import losses
+
+    model = nn.MLP(3, [2, 4, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    X, y = nn.data.majority3()
+    before = viz.draw_network(model).source
+    assert before.count(" -> ") == 3 * 2 + 2 * 4 + 4 * 1 and RED not in before  # no grad yet
+    losses.half_squared_error([model(x) for x in X], y).backward()
+    source = viz.draw_network(model).source
+    w = model.layers[1].neurons[2].w[1]  # layer 2, neuron 3, from neuron 2 of layer 1
+    assert re.search(rf"L1_1 -> L2_2 \[label=<{re.escape(fmt(w.data, 3))}<br/><font "
+                     rf'color="{RED}">{re.escape(fmt(w.grad, 3))}</font>>', source)
+    assert source.count("σ<br/>") == 7 and "layer 3 (σ)" in source
+    assert "<svg" in viz.draw_network(model).pipe(format="svg").decode()
+
+
+def test_draw_network_of_a_sequential_with_a_skip_connection_and_a_wide_layer():
+    import nn
+
+    xor = nn.Sequential(nn.Concatenate(nn.Dense(2, "tanh", input_dim=2, seed=0), nn.Identity()),
+                        nn.Dense(1, "tanh", seed=1))
+    source = viz.draw_network(xor).source
+    assert "x0 -> L2_0" in source and "x1 -> L2_0" in source  # the inputs skip to the output
+    assert source.count(" -> ") == 2 * 2 + 4
+    wide = nn.Sequential(nn.Dense(64, "relu", input_dim=3), nn.Dense(10))
+    text = viz.draw_network(wide).source
+    assert "64 neurons, ReLU" in text and "3×64" in text and text.count(" -> ") < 20
+    with pytest.raises(TypeError, match="draw_network: Value has no dense layers"):
+        viz.draw_network(Value(1.0))

@@ -3,6 +3,7 @@ by step, the chain rule written out, and training plots."""
 
 from .diagram import draw_graph, save
 from .explain import Explanation, explain
+from .network import draw_network
 from .plots import (
     plot_activation,
     plot_decision_boundary,
