@@ -22,6 +22,7 @@ __all__ = [
     "Theme",
     "backward_steps",
     "draw_graph",
+    "draw_network",
     "explain",
     "get_theme",
     "plot_activation",
