@@ -182,6 +182,7 @@ class Concatenate(Module):
         return next((w for w in map(_in_width, self.branches) if w is not None), None)
 
     def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)  # once: every branch reads the same input node (drawn once)
         return autograd.concatenate([as_tensor(branch(x)) for branch in self.branches], axis=-1)
 
 

@@ -1,0 +1,55 @@
+"""Draw every figure of the README with the library itself: python docs/make_images.py"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nn
+import viz
+from autograd import Value
+from nn import losses
+
+HERE = Path(__file__).resolve().parent / "images"
+
+
+def lab_neuron() -> Value:
+    """Seed 004, exercise 1: x = [2.8, -1.8], w = [1.45, -0.35], b = -4, sigmoid."""
+    x1, x2 = Value(2.8, label="x1"), Value(-1.8, label="x2")
+    w1, w2, b = Value(1.45, label="w1"), Value(-0.35, label="w2"), Value(-4.0, label="b")
+    z = w1 * x1 + w2 * x2 + b
+    z.label = "z"
+    y = z.sigmoid()
+    y.label = "ŷ"
+    return y
+
+
+def main() -> None:
+    HERE.mkdir(exist_ok=True)
+    y = lab_neuron()
+    y.backward()
+    viz.save(viz.draw_graph(y), HERE / "neuron_sigmoid.svg")
+    viz.save(viz.draw_graph(y, theme="projector"), HERE / "neuron_projector.png")
+    viz.save_gif(lab_neuron(), HERE / "neuron_backward.gif", seconds_per_step=1.5)
+
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    out = model([1.0, -2.0])
+    out.backward()
+    viz.save(viz.draw_graph(out, model=model), HERE / "mlp_clusters.svg")
+
+    w = Value(0.8, label="w")
+    p = (w * 1.5).sigmoid()
+    p.label = "ŷ"
+    loss = losses.binary_cross_entropy([p], [1.0])
+    loss.backward()
+    viz.save(viz.draw_graph(loss), HERE / "loss_gate.svg")
+
+    net = nn.MLP(3, [2, 4, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    X, t = nn.data.majority3()
+    losses.half_squared_error([net(x) for x in X], t).backward()
+    viz.save(viz.draw_network(net), HERE / "network_3241.png")
+    for path in sorted(HERE.iterdir()):
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
