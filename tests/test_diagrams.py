@@ -208,3 +208,28 @@ def test_draw_network_of_a_sequential_with_a_skip_connection_and_a_wide_layer():
     assert "64 neurons, ReLU" in text and "3×64" in text and text.count(" -> ") < 20
     with pytest.raises(TypeError, match="draw_network: Value has no dense layers"):
         viz.draw_network(Value(1.0))
+
+
+def test_large_tensors_show_their_shape_and_on_request_a_summary():
+    W = Tensor(np.full((5, 3), 2.0), requires_grad=True, label="W")
+    out = (Tensor(np.ones((6, 5))) @ W).sum()
+    out.backward()
+    plain = viz.draw_graph(out).source
+    assert "5×3" in plain and "mean" not in plain
+    summary = viz.draw_graph(out, summary=True).source
+    assert f"mean 2, ‖·‖ {fmt(np.linalg.norm(W.data))}" in summary
+
+
+def test_concatenate_reads_its_input_once_and_clusters_come_in_order():
+    import nn
+
+    xor = nn.Sequential(nn.Concatenate(nn.Dense(2, "tanh", input_dim=2, seed=0), nn.Identity()),
+                        nn.Dense(1, "tanh", seed=1))
+    out = xor(np.array([[1.0, -1.0]])).sum()
+    source = viz.draw_graph(out, model=xor).source
+    tails = {line.split(" -> ")[0].strip() for line in source.splitlines()
+             if " -> " in line and "<td>1</td><td>-1</td>" in line}
+    assert len(tails) == 1  # the input is one node, its wires going to both branches
+    clusters = re.findall(r'subgraph "cluster_([^"]+)"', source)
+    assert clusters == sorted(clusters, key=lambda c: [int(k) if k.isdigit() else k
+                                                       for k in re.split(r"\.", c)])

@@ -51,7 +51,7 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
                max_nodes: int = LARGE_GRAPH,
                max_long_wires: int | None = MAX_LONG_WIRES,
                theme: str | Theme | None = None, expand: bool | Sequence[str] = False,
-               focus: Node | None = None, depth: int = 3) -> Diagram:
+               focus: Node | None = None, depth: int = 3, summary: bool = False) -> Diagram:
     """A ``graphviz.Digraph`` of everything ``root`` was computed from.
 
     Gradients are drawn once ``root`` has one (after ``backward()``), never before.
@@ -59,7 +59,8 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     as a cluster; ``collapse=True`` draws each of the model's top-level modules as one
     node instead, for graphs too big to read. It displays inline in Jupyter as SVG.
 
-    ``focus=node`` draws only the neighbourhood of one node: the nodes at most ``depth``
+    Tensors up to 4×4 are drawn as matrices, larger ones as their shape (``64×100``), with
+    ``summary=True`` also their mean and norm. ``focus=node`` draws only the neighbourhood of one node: the nodes at most ``depth``
     wires away (inputs and consumers), the wires that leave it ending in ``⋯``.
 
     Size limits: a graph of more than ``max_nodes`` nodes (1,000; ``None`` for no limit) is
@@ -76,7 +77,7 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     """
     return _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
                     max_nodes, max_long_wires=max_long_wires, theme=theme,
-                    expand=expand, focus=focus, depth=depth).graph()
+                    expand=expand, focus=focus, depth=depth, summary=summary).graph()
 
 
 def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_TIMEOUT) -> Path:
@@ -136,9 +137,10 @@ def shape_text(x: np.ndarray) -> str:
     return shape if x.dtype == np.float64 else f"{shape} {x.dtype}"
 
 
-def matrix_html(x: Any, precision: int, color: str | None = None) -> str:
+def matrix_html(x: Any, precision: int, color: str | None = None,
+                summary: bool = False) -> str:
     """A value for an HTML-like label: a number, a small matrix (up to 4×4) as rows of
-    cells, or a larger array's shape."""
+    cells, or a larger array's shape (with ``summary``, its mean and norm below)."""
     font = (f'<font color="{color}">', "</font>") if color else ("", "")
     if isinstance(x, np.ndarray) and x.ndim > 0:
         if x.ndim <= 2 and max(x.shape) <= 4 and x.size:
@@ -148,7 +150,11 @@ def matrix_html(x: Any, precision: int, color: str | None = None) -> str:
                            for row in rows)
             return ('<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
                     f"{body}</table>")
-        return f"{font[0]}{html.escape(shape_text(x))}{font[1]}"
+        text = html.escape(shape_text(x))
+        if summary and x.size:
+            text += (f'<br/><font point-size="9">mean {html.escape(fmt(x.mean(), precision))}, '
+                     f"‖·‖ {html.escape(fmt(np.linalg.norm(x), precision))}</font>")
+        return f"{font[0]}{text}{font[1]}"
     return f"{font[0]}{html.escape(fmt(x, precision))}{font[1]}"
 
 
@@ -207,8 +213,9 @@ class _Drawing:
                  fill: Callable[[Node], str] | None = None,
                  max_long_wires: int | None = MAX_LONG_WIRES, who: str = "draw_graph",
                  theme: str | Theme | None = None, expand: bool | Sequence[str] = True,
-                 focus: Node | None = None, depth: int = 3) -> None:
+                 focus: Node | None = None, depth: int = 3, summary: bool = False) -> None:
         self.theme = get_theme(theme)
+        self.summary = summary
         if not isinstance(root, Node):
             raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
         if isinstance(precision, bool) or not isinstance(precision, int) \
@@ -354,13 +361,13 @@ class _Drawing:
     def wire_label(self, node: Node, grad: Any, color: str = RED) -> str:
         """The label of a wire carrying ``node``'s value: ``name = value`` for a named
         intermediate, the value in black above, the gradient (if any) in red below."""
-        value = matrix_html(node.data, self.precision)
+        value = matrix_html(node.data, self.precision, summary=self.summary)
         if node.parents and (node.label or id(node) in self.names):
             value = f"{html.escape(self.name(node))} = {value}" if "<table" not in value \
                 else f"{html.escape(self.name(node))} =<br/>{value}"
         rows = [value]
         if grad is not None and self.show_grad:
-            rows.append(matrix_html(grad, self.precision, color))
+            rows.append(matrix_html(grad, self.precision, color, summary=self.summary))
         if any("<table" in r for r in rows):  # a matrix: stack the parts as table rows
             return "<" + '<table border="0" cellborder="0" cellspacing="0">' + "".join(
                 f"<tr><td>{r}</td></tr>" for r in rows) + "</table>>"
