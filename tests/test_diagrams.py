@@ -228,7 +228,7 @@ def test_concatenate_reads_its_input_once_and_clusters_come_in_order():
     out = xor(np.array([[1.0, -1.0]])).sum()
     source = viz.draw_graph(out, model=xor).source
     tails = {line.split(" -> ")[0].strip() for line in source.splitlines()
-             if " -> " in line and "<td>1</td><td>-1</td>" in line}
+             if " -> " in line and "<tr><td>1</td><td>-1</td></tr>" in line}
     assert len(tails) == 1  # the input is one node, its wires going to both branches
     clusters = re.findall(r'subgraph "cluster_([^"]+)"', source)
     assert clusters == sorted(clusters, key=lambda c: [int(k) if k.isdigit() else k

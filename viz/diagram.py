@@ -60,7 +60,9 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     node instead, for graphs too big to read. It displays inline in Jupyter as SVG.
 
     Tensors up to 4×4 are drawn as matrices, larger ones as their shape (``64×100``), with
-    ``summary=True`` also their mean and norm. ``focus=node`` draws only the neighbourhood of one node: the nodes at most ``depth``
+    ``summary=True`` also their mean and norm.
+
+    ``focus=node`` draws only the neighbourhood of one node: the nodes at most ``depth``
     wires away (inputs and consumers), the wires that leave it ending in ``⋯``.
 
     Size limits: a graph of more than ``max_nodes`` nodes (1,000; ``None`` for no limit) is
