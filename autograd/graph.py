@@ -124,8 +124,12 @@ def in_scope(owner: Any, compute: Any, *args: Any, **kwargs: Any) -> Any:
     ``nn.Module`` calls its ``forward`` this way, so a diagram can group a model's nodes by
     the layer or neuron that computed them. Nested calls stamp the innermost owner.
     """
-    with _changed(scope=owner):
+    enabled, _, anomaly = _get_state()
+    token = _state.set((enabled, owner, anomaly))  # (no context manager: this runs per module
+    try:  # call, so it is kept cheap)
         return compute(*args, **kwargs)
+    finally:
+        _state.reset(token)
 
 
 def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any) -> Node:

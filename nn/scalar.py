@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import Any
@@ -55,7 +56,8 @@ class Neuron(Module):
         self._z, self._a = f"z{layer}{neuron}", f"a{layer}{neuron}"
 
     def forward(self, x: Any) -> Value:
-        x = _inputs(x, self.nin, "Neuron")
+        if x.__class__ is not list or len(x) != self.nin or not isinstance(x[0], Value):
+            x = _inputs(x, self.nin, "Neuron")  # (a Layer hands over its inputs checked)
         z = Value.sum([*(wi * xi for wi, xi in zip(self.w, x)), self.b])
         z.label = self._z
         a = self._act(z)
@@ -137,8 +139,13 @@ def _inputs(x: Any, nin: int, who: str) -> list:
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
     # numbers become input leaves once, here, so that every neuron reading them shares them
-    return [v if isinstance(v, Value) else Constant(v, label=f"x{_sub(k)}")
+    return [v if isinstance(v, Value) else Constant(v, label=_input_label(k))
             for k, v in enumerate(x, 1)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _input_label(k: int) -> str:
+    return f"x{_sub(k)}"
 
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
