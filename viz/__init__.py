@@ -1,6 +1,7 @@
 """Pictures of backpropagation: graph diagrams in the labs' style, the backward pass step
 by step, the chain rule written out, and training plots."""
 
+from .check import CheckReport, CheckRow, check
 from .diagram import draw_graph, save
 from .explain import Explanation, explain
 from .network import draw_network
@@ -17,10 +18,13 @@ from .theme import THEMES, Theme, get_theme, set_theme
 
 __all__ = [
     "THEMES",
+    "CheckReport",
+    "CheckRow",
     "Explanation",
     "GraphvizMissing",
     "Theme",
     "backward_steps",
+    "check",
     "draw_graph",
     "draw_network",
     "explain",

@@ -1,0 +1,91 @@
+"""Issue #12 (first part): viz.check diagnoses a student's gradients node by node."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import viz
+from autograd import Tensor, Value
+
+
+def seed_000():
+    """Seed 000's gradient example: w = (1, 1), b = 1, input (0, 1), target 0, BCE."""
+    w1, w2, b = Value(1.0, label="w1"), Value(1.0, label="w2"), Value(1.0, label="b")
+    z = w1 * 0.0 + w2 * 1.0 + b
+    z.label = "z"
+    p = z.sigmoid()
+    p.label = "p"
+    L = -(1 - p).log()
+    L.label = "L"
+    return L, (w1, w2, b, z, p)
+
+
+def test_right_answers_make_a_truthy_report_and_nothing_changes():
+    L, (w1, w2, b, z, p) = seed_000()
+    s = p.data
+    report = viz.check(L, values={"z": 2.0, "p": s}, grads={"w2": s, "b": s, "z": s,
+                                                             "p": 1 / (1 - s)})
+    assert report and report.first_wrong is None and len(report) == 6
+    assert all(n.grad == 0.0 for n in (w1, w2, b, z, p, L))  # .grad untouched
+
+
+def test_seed_000s_sigma_prime_applied_twice_is_an_extra_factor():
+    L, (_, w2, _, z, p) = seed_000()
+    report = viz.check(L, grads={"w2": 0.09247804})  # the lab's hand-written number
+    row = report["w2"]
+    assert not report and row.mistake == "extra_factor"
+    assert "σ′ is applied twice" in row.explanation and "0.8808" in row.explanation
+    assert report.first_wrong is row
+
+
+def test_sign_missing_path_and_missing_factor():
+    x = Value(2.0, label="x")
+    a = x * 3.0
+    a.label = "a"
+    c = x.tanh()
+    c.label = "c"
+    y = a + c * 2.0  # x feeds two places
+    y.label = "y"
+    dx = 3.0 + 2.0 * (1 - np.tanh(2.0) ** 2)
+    report = viz.check(y, grads={"x": -dx})
+    assert report["x"].mistake == "sign"
+    report = viz.check(y, grads={"x": 3.0})
+    assert report["x"].mistake == "missing_path" and "through c" in report["x"].explanation
+    t = x.sigmoid()
+    t.label = "t"
+    out = t * 5.0
+    s = 1 / (1 + np.exp(-2.0))
+    report = viz.check(out, grads={"x": s * (1 - s)})  # σ′ alone, without the 5 from above
+    assert report["x"].mistake == "missing_factor"
+    assert "local derivative" in report["x"].explanation
+
+
+def test_a_wrong_upstream_gradient_is_named_first_and_what_follows_is_propagated():
+    L, (_, w2, _, z, p) = seed_000()
+    s = p.data
+    wrong_p = 2.0  # the student's ∂L/∂p (the right one is 1/(1 − p))
+    report = viz.check(L, grads={"p": wrong_p, "z": wrong_p * s * (1 - s)})
+    assert report.first_wrong.label == "p"
+    assert report["z"].mistake == "propagated"
+    assert [r.label for r in report.rows] == ["p", "z"]  # backward order: loss first
+
+
+def test_tensor_answers_and_unknown_labels():
+    W = Tensor([[1.0, -2.0]], requires_grad=True, label="W")
+    out = (W * 3.0).sum()
+    out.label = "out"
+    report = viz.check(out, grads={"W": np.array([[3.0, 3.0]])})
+    assert report
+    assert viz.check(out, grads={W: np.array([[-3.0, -3.0]])})["W"].mistake == "sign"
+    with pytest.raises(KeyError, match="no node labelled 'V'"):
+        viz.check(out, grads={"V": 1.0})
+
+
+def test_report_prints_as_a_table_and_renders_as_html():
+    L, _ = seed_000()
+    report = viz.check(L, grads={"w2": 0.09247804, "b": 0.8808})
+    text = str(report)
+    assert text.startswith("check: 1 of 2 answers right")
+    assert "wrong: extra_factor" in text
+    assert "<table>" in report._repr_html_()

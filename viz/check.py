@@ -1,0 +1,332 @@
+"""Exercise mode: check a student's backprop node by node and say what went wrong.
+
+``check(root, values=..., grads=...)`` compares the numbers a student wrote for each node
+(its forward value, its gradient ∂root/∂node) with the engine's, and for every wrong
+gradient names the classic mistake it is, in the order a teacher would try them:
+
+- ``sign``: the right number with the wrong sign;
+- ``missing_path``: the node feeds several places and only some paths were added up;
+- ``missing_factor``: a factor of the chain is missing (the local derivative alone, or the
+  upstream gradient alone);
+- ``extra_factor``: one local derivative too many (seed 000's σ′ applied twice);
+- ``other``: none of these explains it.
+
+A wrong answer that is right *given the student's own wrong gradient further up* is marked
+``propagated``: fix the first wrong one (``report.first_wrong``) and it may follow.
+The engine's gradients are computed here with ``backward_pass``; ``.grad`` is not touched.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd import Node, backward_pass, edge_grad, forward_order, ops
+
+from .diagram import fmt
+
+MISTAKES = ("sign", "missing_path", "missing_factor", "extra_factor", "stale", "other")
+
+
+@dataclass
+class CheckRow:
+    """One answer: which node and quantity, the number given and the right one, and what
+    went wrong (``mistake`` is None for a right answer)."""
+
+    label: str
+    quantity: str  # "value" or "grad"
+    given: Any
+    expected: Any
+    ok: bool
+    mistake: str | None
+    explanation: str
+
+    @property
+    def verdict(self) -> str:
+        return "right" if self.ok else f"wrong: {self.mistake}"
+
+
+class CheckReport:
+    """The result of :func:`check`: truthy only when every answer is right."""
+
+    def __init__(self, rows: list[CheckRow], first_wrong: CheckRow | None) -> None:
+        self.rows = rows
+        self.first_wrong = first_wrong
+
+    def __bool__(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, label: str) -> CheckRow:
+        for row in self.rows:
+            if row.label == label:
+                return row
+        raise KeyError(f"no answer for {label!r}; answered: {[r.label for r in self.rows]}")
+
+    def summary(self) -> str:
+        right = sum(row.ok for row in self.rows)
+        text = f"check: {right} of {len(self.rows)} answers right"
+        if self.first_wrong is not None:
+            text += (f"; the first wrong one, nearest the loss, is the {self.first_wrong.quantity}"
+                     f" of {self.first_wrong.label}: fix it first")
+        return text
+
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        header = ["node", "quantity", "given", "expected", "verdict", "explanation"]
+        body = [[r.label, r.quantity, _show(r.given), _show(r.expected), r.verdict,
+                 r.explanation] for r in self.rows]
+        return header, body
+
+    def __str__(self) -> str:
+        header, body = self._table()
+        widths = [max(len(row[i]) for row in [header, *body]) for i in range(5)]
+        lines = [self.summary(),
+                 "  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[5]]
+        for row in body:
+            lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[5])
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        header, body = self._table()
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        rows = []
+        for row, cells in zip(self.rows, body):
+            colour = "#1e8449" if row.ok else "#b9770e"
+            rows.append("<tr>" + "".join(
+                f'<td style="color:{colour if i == 4 else "inherit"}">{html.escape(c)}</td>'
+                for i, c in enumerate(cells)) + "</tr>")
+        return (f"<p>{html.escape(self.summary())}</p><table><thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def check(root: Node, values: Mapping[Any, Any] | None = None,
+          grads: Mapping[Any, Any] | None = None, rtol: float = 1e-3,
+          atol: float = 1e-6) -> CheckReport:
+    """Check a student's forward values and gradients of the graph of ``root``.
+
+    ``values`` and ``grads`` map nodes to numbers (arrays for Tensor nodes); a node is given
+    by its label (``"z1"``) or by the node itself. An answer is right when
+    |given − expected| ≤ atol + rtol·|expected|. The gradients are computed here (backward
+    from ``root``, seed 1); ``.grad`` and ``.data`` are left as they were.
+    """
+    if not isinstance(root, Node):
+        raise TypeError(f"check needs the Value or Tensor the answers are about, got "
+                        f"{type(root).__name__}")
+    nodes = forward_order(root)
+    by_label = _labels(nodes)
+    passed = backward_pass(root)
+    expected = {id(n): g for n, g in passed}
+    order = {id(n): k for k, (n, _) in enumerate(passed)}  # backward order: loss first
+    consumers: dict[int, list[tuple[Node, int]]] = {}
+    for child in nodes:
+        for i, parent in enumerate(child.parents):
+            consumers.setdefault(id(parent), []).append((child, i))
+    given_grads = {id(_node(key, by_label, nodes)): (key, v) for key, v in (grads or {}).items()}
+    rows: list[tuple[int, CheckRow]] = []
+    for key, value in (values or {}).items():
+        node = _node(key, by_label, nodes)
+        ok = _close(value, node.data, rtol, atol)
+        rows.append((order.get(id(node), 0), CheckRow(
+            _name(node, key), "value", value, node.data, ok, None if ok else "other",
+            "" if ok else f"the forward value of {_name(node, key)} is {_show(node.data)}")))
+    wrong_grads: list[tuple[int, CheckRow]] = []
+    for node_id, (key, given) in given_grads.items():
+        node = next(n for n in nodes if id(n) == node_id)
+        name = _name(node, key)
+        want = expected[node_id]
+        if _close(given, want, rtol, atol):
+            rows.append((order[node_id], CheckRow(name, "grad", given, want, True, None, "")))
+            continue
+        mistake, why = _diagnose(node, given, want, expected, consumers, rtol, atol)
+        upstream = _from_student_upstream(node, given_grads, expected, consumers)
+        if upstream is not None and _close(given, upstream, rtol, atol) and mistake == "other":
+            mistake = "propagated"
+            why = (f"consistent with the gradients you gave further up, but one of those is "
+                   f"wrong, so this one is too (it should be {_show(want)})")
+        row = CheckRow(name, "grad", given, want, False, mistake, why)
+        rows.append((order[node_id], row))
+        wrong_grads.append((order[node_id], row))
+    rows.sort(key=lambda item: item[0])
+    first = min(wrong_grads, key=lambda item: item[0])[1] if wrong_grads else None
+    return CheckReport([row for _, row in rows], first)
+
+
+# ---------------------------------------------------------------- what went wrong
+
+
+def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict,
+              rtol: float, atol: float) -> tuple[str, str]:
+    """The first mistake, in the order sign, missing_path, missing_factor, extra_factor, that
+    explains ``given``, with a sentence that names the nodes."""
+    name = _name(node, None)
+    w = np.asarray(want, dtype=float)
+
+    def close(a: Any) -> bool:
+        return _close(given, a, rtol, atol)
+
+    if np.any(w != 0) and close(-w):
+        return "sign", (f"the sign is wrong: ∂L/∂{name} = {_show(want)}; check the sign of "
+                        "each local derivative (a − has ∂/∂b = −1)")
+    parts = [(child, i, edge_grad(child, i, expected[id(child)]))
+             for child, i in consumers.get(id(node), [])]
+    parts = [p for p in parts if p[2] is not None]
+    if 1 < len(parts) <= 10:
+        for r in range(1, len(parts)):
+            for subset in itertools.combinations(range(len(parts)), r):
+                if close(sum(parts[k][2] for k in subset)):
+                    left_out = [_name(parts[k][0], None) for k in range(len(parts))
+                                if k not in subset]
+                    return "missing_path", (
+                        f"{name} feeds {len(parts)} nodes and its gradient is the sum over all "
+                        f"of them; the paths through {', '.join(left_out)} are missing "
+                        f"(∂L/∂{name} = {_show(want)})")
+    for child, i, _ in parts:
+        upstream = expected[id(child)]
+        local = _local(child, i, upstream)
+        if local is not None and np.any(local != 1) and close(local) and not close(want):
+            return "missing_factor", (
+                f"you gave the local derivative ∂{_name(child, None)}/∂{name} = "
+                f"{_formula(child, i)} only; multiply by the gradient arriving from the loss, "
+                f"∂L/∂{_name(child, None)} = {_show(upstream)}")
+        if len(parts) == 1 and np.any(upstream != want) and close(upstream):
+            return "missing_factor", (
+                f"you gave the gradient arriving at {_name(child, None)} only; multiply by its "
+                f"local derivative ∂{_name(child, None)}/∂{name} = {_formula(child, i)}")
+    for child, i, factor in _factors_above(node, expected, consumers):
+        if np.any(factor != 1) and close(w * factor):
+            return "extra_factor", (
+                f"one factor too many: {_op_name(child)}′ is applied twice (an extra "
+                f"∂{_name(child, None)}/∂{_name(child.parents[i], None)} = {_formula(child, i)}"
+                f" = {_show(factor)}); ∂L/∂{name} = {_show(want)}")
+    for child, i, factor in _factors_above(node, expected, consumers):
+        if np.all(factor != 0) and np.any(factor != 1) and close(w / factor):
+            return "missing_factor", (
+                f"a factor of the chain is missing: ∂{_name(child, None)}/"
+                f"∂{_name(child.parents[i], None)} = {_formula(child, i)} = {_show(factor)}; "
+                f"∂L/∂{name} = {_show(want)}")
+    return "other", f"∂L/∂{name} = {_show(want)}; write the chain rule path by path (explain())"
+
+
+def _factors_above(node: Node, expected: dict, consumers: dict) -> list[tuple]:
+    """Every local derivative on a path from ``node`` to the root, as (child, input, value)."""
+    found, seen, frontier = [], set(), [node]
+    while frontier:
+        current = frontier.pop()
+        for child, i in consumers.get(id(current), []):
+            if (id(child), i) in seen:
+                continue
+            seen.add((id(child), i))
+            local = _local(child, i, expected[id(child)])
+            if local is not None:
+                found.append((child, i, local))
+            frontier.append(child)
+    return found
+
+
+def _local(child: Node, i: int, upstream: Any) -> Any:
+    """d child / d input i as a number (or, for an elementwise array op, an array)."""
+    if isinstance(child.data, float):
+        from autograd import local_derivative
+
+        return local_derivative(child, i)
+    op = ops.lookup(child.op)
+    if op is None or op.kind not in ("elementwise", "binary"):
+        return None
+    ones = np.ones_like(child.data)
+    value = edge_grad(child, i, ones)
+    if value is None or np.shape(value) != np.shape(ones):
+        return None
+    return value
+
+
+def _from_student_upstream(node: Node, given: dict, expected: dict, consumers: dict) -> Any:
+    """∂L/∂node computed from the gradients the student gave for its consumers (the right
+    ones where the student gave none): what a consistent student would write here."""
+    total, used_student = 0.0, False
+    for child, i in consumers.get(id(node), []):
+        upstream = expected[id(child)]
+        if id(child) in given:
+            upstream = np.asarray(given[id(child)][1], dtype=float)
+            used_student = True
+        contribution = edge_grad(child, i, upstream if not isinstance(child.data, float)
+                                 else float(upstream))
+        if contribution is None:
+            continue
+        total = total + contribution
+    return total if used_student else None
+
+
+# ---------------------------------------------------------------- names and numbers
+
+
+def _labels(nodes: list[Node]) -> dict[str, Node]:
+    found: dict[str, Node] = {}
+    twice = set()
+    for node in nodes:
+        if node.label:
+            if node.label in found:
+                twice.add(node.label)
+            found[node.label] = node
+    for label in twice:
+        found.pop(label)
+    return found
+
+
+def _node(key: Any, by_label: dict[str, Node], nodes: list[Node]) -> Node:
+    if isinstance(key, Node):
+        if not any(n is key for n in nodes):
+            raise ValueError("check: an answer is for a node that is not in this graph")
+        return key
+    if isinstance(key, str):
+        if key in by_label:
+            return by_label[key]
+        labels = sorted(by_label)
+        raise KeyError(f"check: no node labelled {key!r} (or the label is used twice); "
+                       f"labelled nodes: {', '.join(labels) or 'none'}")
+    raise TypeError(f"check: answers are keyed by a node or its label, got "
+                    f"{type(key).__name__}")
+
+
+def _name(node: Node, key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if node.label:
+        return node.label
+    return ops.symbol(node.op) if node.op else _show(node.data)
+
+
+def _op_name(node: Node) -> str:
+    return ops.symbol(node.op)
+
+
+def _formula(child: Node, i: int) -> str:
+    args = {"a": _name(child.parents[0], None),
+            "b": _name(child.parents[1], None) if len(child.parents) > 1 else ""}
+    return ops.formula(child.op, i, **args) or f"∂{ops.symbol(child.op)}"
+
+
+def _close(given: Any, want: Any, rtol: float, atol: float) -> bool:
+    try:
+        g = np.asarray(given, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    w = np.asarray(want, dtype=float)
+    return g.shape == w.shape and bool(np.all(np.abs(g - w) <= atol + rtol * np.abs(w)))
+
+
+def _show(x: Any) -> str:
+    if isinstance(x, np.ndarray) and x.ndim:
+        return "[" + ", ".join(fmt(v, 4) for v in x.ravel()[:6]) + (", …]" if x.size > 6 else "]")
+    try:
+        return fmt(x, 4)
+    except (TypeError, ValueError):
+        return repr(x)
