@@ -31,7 +31,7 @@ def test_right_answers_make_a_truthy_report_and_nothing_changes():
 
 
 def test_seed_000s_sigma_prime_applied_twice_is_an_extra_factor():
-    L, (_, w2, _, z, p) = seed_000()
+    L, _ = seed_000()
     report = viz.check(L, grads={"w2": 0.09247804})  # the lab's hand-written number
     row = report["w2"]
     assert not report and row.mistake == "extra_factor"
@@ -62,7 +62,7 @@ def test_sign_missing_path_and_missing_factor():
 
 
 def test_a_wrong_upstream_gradient_is_named_first_and_what_follows_is_propagated():
-    L, (_, w2, _, z, p) = seed_000()
+    L, (*_, p) = seed_000()
     s = p.data
     wrong_p = 2.0  # the student's ∂L/∂p (the right one is 1/(1 − p))
     report = viz.check(L, grads={"p": wrong_p, "z": wrong_p * s * (1 - s)})
