@@ -89,3 +89,13 @@ def test_report_prints_as_a_table_and_renders_as_html():
     assert text.startswith("check: 1 of 2 answers right")
     assert "wrong: extra_factor" in text
     assert "<table>" in report._repr_html_()
+
+
+def test_a_checked_diagram_marks_right_and_wrong_answers():
+    L, (_, w2, b, _, p) = seed_000()
+    report = viz.check(L, grads={"w2": 0.09247804, "b": 0.8808, "p": 1 / (1 - p.data)})
+    source = viz.draw_graph(L, check=report).source
+    assert source.count('<font color="#1e8449">✓') == 2
+    assert '<font color="#b9770e">✗ ∂ 0.09248 → 0.8808</font>' in source
+    assert source.count("#fdebd0") == 1  # the first wrong answer, highlighted
+    assert "<svg" in viz.draw_graph(L, check=report).pipe(format="svg").decode()

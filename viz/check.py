@@ -31,6 +31,7 @@ from autograd import Node, backward_pass, edge_grad, forward_order, ops
 from .diagram import fmt
 
 MISTAKES = ("sign", "missing_path", "missing_factor", "extra_factor", "stale", "other")
+GREEN, ORANGE = "#1e8449", "#b9770e"
 
 
 @dataclass
@@ -45,6 +46,7 @@ class CheckRow:
     ok: bool
     mistake: str | None
     explanation: str
+    node: Any = None  # the node the answer is about
 
     @property
     def verdict(self) -> str:
@@ -69,6 +71,26 @@ class CheckReport:
             if row.label == label:
                 return row
         raise KeyError(f"no answer for {label!r}; answered: {[r.label for r in self.rows]}")
+
+    def marks(self) -> dict[int, dict]:
+        """How :func:`viz.draw_graph` marks the answers (``draw_graph(root, check=report)``):
+        a green ✓ or an orange ✗ with the expected number under each answered node's first
+        wire, the first wrong one filled."""
+        found: dict[int, dict] = {}
+        for row in self.rows:
+            if row.node is None:
+                continue
+            mark = found.setdefault(id(row.node), {"note": ""})
+            symbol_ = "∂" if row.quantity == "grad" else "value"
+            if row.ok:
+                text = f'<font color="{GREEN}">✓ {symbol_} {html.escape(_show(row.given))}</font>'
+            else:
+                text = (f'<font color="{ORANGE}">✗ {symbol_} {html.escape(_show(row.given))} → '
+                        f"{html.escape(_show(row.expected))}</font>")
+            mark["note"] = f'{mark["note"]}<br/>{text}' if mark["note"] else text
+            if row is self.first_wrong:
+                mark["fill"] = "#fdebd0"
+        return found
 
     def summary(self) -> str:
         right = sum(row.ok for row in self.rows)
@@ -100,7 +122,7 @@ class CheckReport:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
         rows = []
         for row, cells in zip(self.rows, body):
-            colour = "#1e8449" if row.ok else "#b9770e"
+            colour = GREEN if row.ok else ORANGE
             rows.append("<tr>" + "".join(
                 f'<td style="color:{colour if i == 4 else "inherit"}">{html.escape(c)}</td>'
                 for i, c in enumerate(cells)) + "</tr>")
@@ -137,14 +159,16 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
         ok = _close(value, node.data, rtol, atol)
         rows.append((order.get(id(node), 0), CheckRow(
             _name(node, key), "value", value, node.data, ok, None if ok else "other",
-            "" if ok else f"the forward value of {_name(node, key)} is {_show(node.data)}")))
+            "" if ok else f"the forward value of {_name(node, key)} is {_show(node.data)}",
+            node)))
     wrong_grads: list[tuple[int, CheckRow]] = []
     for node_id, (key, given) in given_grads.items():
         node = next(n for n in nodes if id(n) == node_id)
         name = _name(node, key)
         want = expected[node_id]
         if _close(given, want, rtol, atol):
-            rows.append((order[node_id], CheckRow(name, "grad", given, want, True, None, "")))
+            rows.append((order[node_id], CheckRow(name, "grad", given, want, True, None, "",
+                                                  node)))
             continue
         mistake, why = _diagnose(node, given, want, expected, consumers, rtol, atol)
         upstream = _from_student_upstream(node, given_grads, expected, consumers)
@@ -152,7 +176,7 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
             mistake = "propagated"
             why = (f"consistent with the gradients you gave further up, but one of those is "
                    f"wrong, so this one is too (it should be {_show(want)})")
-        row = CheckRow(name, "grad", given, want, False, mistake, why)
+        row = CheckRow(name, "grad", given, want, False, mistake, why, node)
         rows.append((order[node_id], row))
         wrong_grads.append((order[node_id], row))
     rows.sort(key=lambda item: item[0])

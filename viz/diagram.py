@@ -51,7 +51,8 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
                max_nodes: int = LARGE_GRAPH,
                max_long_wires: int | None = MAX_LONG_WIRES,
                theme: str | Theme | None = None, expand: bool | Sequence[str] = False,
-               focus: Node | None = None, depth: int = 3, summary: bool = False) -> Diagram:
+               focus: Node | None = None, depth: int = 3, summary: bool = False,
+               check: Any = None) -> Diagram:
     """A ``graphviz.Digraph`` of everything ``root`` was computed from.
 
     Gradients are drawn once ``root`` has one (after ``backward()``), never before.
@@ -61,6 +62,10 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
 
     Tensors up to 4×4 are drawn as matrices, larger ones as their shape (``64×100``), with
     ``summary=True`` also their mean and norm.
+
+    ``check=`` a report of :func:`viz.check` marks the student's answers: right ones in
+    green, wrong ones in orange with the expected number beside them, the first wrong one
+    highlighted; nodes without an answer are drawn as usual.
 
     ``focus=node`` draws only the neighbourhood of one node: the nodes at most ``depth``
     wires away (inputs and consumers), the wires that leave it ending in ``⋯``.
@@ -79,7 +84,8 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     """
     return _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
                     max_nodes, max_long_wires=max_long_wires, theme=theme,
-                    expand=expand, focus=focus, depth=depth, summary=summary).graph()
+                    expand=expand, focus=focus, depth=depth, summary=summary,
+                    marks=None if check is None else check.marks()).graph()
 
 
 def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_TIMEOUT) -> Path:
@@ -215,9 +221,14 @@ class _Drawing:
                  fill: Callable[[Node], str] | None = None,
                  max_long_wires: int | None = MAX_LONG_WIRES, who: str = "draw_graph",
                  theme: str | Theme | None = None, expand: bool | Sequence[str] = True,
-                 focus: Node | None = None, depth: int = 3, summary: bool = False) -> None:
+                 focus: Node | None = None, depth: int = 3, summary: bool = False,
+                 marks: dict[int, dict] | None = None) -> None:
         self.theme = get_theme(theme)
         self.summary = summary
+        # per node (by id): "value"/"grad" HTML to draw instead of the numbers (a worksheet's
+        # blanks), a "note" row under its first wire, a "fill" (exercise marks)
+        self.marks = marks or {}
+        self.noted: set[int] = set()
         if not isinstance(root, Node):
             raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
         if isinstance(precision, bool) or not isinstance(precision, int) \
@@ -256,7 +267,7 @@ class _Drawing:
         # the colour of the gradients a node's completion shows, and a node's fill: hooks for
         # the step-by-step frames, which draw every frame on one layout
         self.grad_color = grad_color or (lambda n: RED)
-        self.fill = fill or (lambda n: "white")
+        self.fill = fill or (lambda n: self.marks.get(id(n), {}).get("fill", "white"))
         self.show_grad = show_grad and (grad_of is not None or has_grad(root))
         self.names, self.modules, self.param_modules = _model_names(model)
         self.module_order = [] if model is None else [n for n, _ in model.named_modules()]
@@ -363,13 +374,21 @@ class _Drawing:
     def wire_label(self, node: Node, grad: Any, color: str = RED) -> str:
         """The label of a wire carrying ``node``'s value: ``name = value`` for a named
         intermediate, the value in black above, the gradient (if any) in red below."""
-        value = matrix_html(node.data, self.precision, summary=self.summary)
+        marks = self.marks.get(id(node), {})
+        value = marks.get("value") or matrix_html(node.data, self.precision,
+                                                  summary=self.summary)
         if node.parents and (node.label or id(node) in self.names):
             value = f"{html.escape(self.name(node))} = {value}" if "<table" not in value \
                 else f"{html.escape(self.name(node))} =<br/>{value}"
         rows = [value]
-        if grad is not None and self.show_grad:
+        if "grad" in marks and self.show_grad:  # a worksheet's blank, or its answer
+            if marks["grad"] is not None:
+                rows.append(f'<font color="{color}">{marks["grad"]}</font>')
+        elif grad is not None and self.show_grad:
             rows.append(matrix_html(grad, self.precision, color, summary=self.summary))
+        if marks.get("note") and id(node) not in self.noted:  # once, on its first wire
+            self.noted.add(id(node))
+            rows.append(marks["note"])
         if any("<table" in r for r in rows):  # a matrix: stack the parts as table rows
             return "<" + '<table border="0" cellborder="0" cellspacing="0">' + "".join(
                 f"<tr><td>{r}</td></tr>" for r in rows) + "</table>>"
@@ -501,7 +520,10 @@ class _Drawing:
         extra = _shape_text(node)
         if extra and isinstance(node.data, np.ndarray) and node.data.size > 6:
             text += f'<br/><font point-size="9">{html.escape(extra)}</font>'
-        if self.show_grad and node.requires_grad and len(self.consumers[id(node)]) > 1:
+        marks = self.marks.get(id(node), {})
+        if "grad" in marks:
+            pass  # a worksheet shows the node's gradient on its wires
+        elif self.show_grad and node.requires_grad and len(self.consumers[id(node)]) > 1:
             total = self.grad_text(self.grad_of(node))  # the wires' gradients add up to this
             if total is not None:
                 color = self.grad_color(node)
