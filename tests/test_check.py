@@ -92,10 +92,69 @@ def test_report_prints_as_a_table_and_renders_as_html():
 
 
 def test_a_checked_diagram_marks_right_and_wrong_answers():
-    L, (_, w2, b, _, p) = seed_000()
+    L, (*_, p) = seed_000()
     report = viz.check(L, grads={"w2": 0.09247804, "b": 0.8808, "p": 1 / (1 - p.data)})
     source = viz.draw_graph(L, check=report).source
     assert source.count('<font color="#1e8449">✓') == 2
     assert '<font color="#b9770e">✗ ∂ 0.09248 → 0.8808</font>' in source
     assert source.count("#fdebd0") == 1  # the first wrong answer, highlighted
     assert "<svg" in viz.draw_graph(L, check=report).pipe(format="svg").decode()
+
+
+def test_a_worksheet_hides_exactly_what_was_asked_and_its_key_shows_it(tmp_path):
+    from viz.diagram import fmt
+
+    L, (*_, p) = seed_000()
+    sheet = viz.worksheet(L, hide="grads")
+    assert [blank.quantity for blank in sheet.blanks] == ["grad"] * len(sheet.blanks)
+    import re
+
+    red = re.findall(r'<font color="#c0392b">([^<]*)</font>', sheet.graph.source)
+    ids = {blank.id for blank in sheet.blanks}
+    assert red and set(red) <= ids | {"1"}  # every gradient drawn is a blank (or the seed 1)
+    for blank in sheet.blanks:
+        assert f"{blank.id}<" in sheet.graph.source or f"{blank.id}</" in sheet.graph.source
+        assert f"{blank.id} = {fmt(blank.answer)}" in sheet.key.source
+    assert "2.127" in sheet.graph.source  # values are not hidden when only grads are
+    both = viz.worksheet(L, hide="both")
+    assert "2.127" not in both.graph.source and "0.8808" not in both.graph.source
+    sheet_path, key_path = sheet.save(tmp_path / "sheet.svg")
+    assert sheet_path.name == "sheet.svg" and key_path.name == "sheet-key.svg"
+    assert "?1" in sheet_path.read_text() and "<svg" in key_path.read_text()
+    assert len(viz.worksheet(L, hide=[p]).blanks) == 2  # p's value and its gradient
+
+
+def test_check_takes_a_worksheets_blank_ids():
+    L, _ = seed_000()
+    sheet = viz.worksheet(L, hide="grads", seed=7)
+    right = {blank.id: blank.answer for blank in sheet.blanks}
+    assert viz.check(L, grads=right)
+    first = sheet.blanks[0]
+    wrong = viz.check(L, grads={first.id: -first.answer})
+    assert wrong.rows[0].mistake == "sign" and wrong.rows[0].label.startswith(first.id)
+    with pytest.raises(KeyError, match=r"no blank \?99"):
+        viz.check(L, grads={"?99": 1.0})
+
+
+def test_random_exercises_are_the_same_for_a_seed_and_differ_across_seeds():
+    from autograd import forward_order
+
+    def shape(root):
+        return [(n.op, n.label, n.data) for n in forward_order(root)]
+
+    assert shape(viz.random_exercise(11)) == shape(viz.random_exercise(11))
+    shapes = {str(shape(viz.random_exercise(seed))) for seed in range(20)}
+    assert len(shapes) == 20
+    for seed in range(20):
+        root = viz.random_exercise(seed, size=6)
+        nodes = forward_order(root)
+        leaves = [n for n in nodes if not n.parents]
+        assert root.label == "L" and all(n.label for n in nodes)
+        assert all((v * 2).is_integer() and v != 0 for v in (n.data for n in leaves))
+        consumers = {}
+        for n in nodes:
+            for parent in n.parents:
+                consumers[id(parent)] = consumers.get(id(parent), 0) + 1
+        assert max(consumers.values()) >= 2  # fan-out: one gradient is a sum
+    with pytest.raises(ValueError, match="unknown ops"):
+        viz.random_exercise(1, ops=("log",))

@@ -15,14 +15,17 @@ from .plots import (
 from .render import GraphvizMissing
 from .steps import backward_steps, save_gif, save_steps
 from .theme import THEMES, Theme, get_theme, set_theme
+from .worksheet import Blank, Worksheet, random_exercise, worksheet
 
 __all__ = [
     "THEMES",
+    "Blank",
     "CheckReport",
     "CheckRow",
     "Explanation",
     "GraphvizMissing",
     "Theme",
+    "Worksheet",
     "backward_steps",
     "check",
     "draw_graph",
@@ -34,8 +37,10 @@ __all__ = [
     "plot_history",
     "plot_neuron_response",
     "plot_runs",
+    "random_exercise",
     "save",
     "save_gif",
     "save_steps",
     "set_theme",
+    "worksheet",
 ]

@@ -143,8 +143,22 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
     if not isinstance(root, Node):
         raise TypeError(f"check needs the Value or Tensor the answers are about, got "
                         f"{type(root).__name__}")
+    from .worksheet import blanks_of
+
     nodes = forward_order(root)
     by_label = _labels(nodes)
+    blanks = blanks_of(root)
+    for quantity, answers in (("value", values), ("grad", grads)):
+        for key in answers or {}:
+            if isinstance(key, str) and key.startswith("?"):
+                if key not in blanks:
+                    raise KeyError(f"check: no blank {key} on the latest worksheet of this "
+                                   f"graph; its blanks are {', '.join(blanks) or 'none'}")
+                if blanks[key].quantity != quantity:
+                    raise ValueError(f"check: blank {key} asks for the {blanks[key].quantity} "
+                                     f"of {blanks[key].label}; give it in "
+                                     f"{blanks[key].quantity}s=")
+                by_label = {**by_label, key: blanks[key].node}
     passed = backward_pass(root)
     expected = {id(n): g for n, g in passed}
     order = {id(n): k for k, (n, _) in enumerate(passed)}  # backward order: loss first
@@ -321,6 +335,8 @@ def _node(key: Any, by_label: dict[str, Node], nodes: list[Node]) -> Node:
 
 
 def _name(node: Node, key: Any) -> str:
+    if isinstance(key, str) and key.startswith("?") and node.label:
+        return f"{key} ({node.label})"
     if isinstance(key, str):
         return key
     if node.label:
