@@ -22,6 +22,7 @@ from .graph import (
     topological_order,
     zero_grad,
 )
+from .opcheck import OpCheckReport, OpCheckRow, check_ops
 from .tensor import Tensor, concatenate, stack, tensor_op
 from .value import Constant, Value, value_op
 
@@ -31,9 +32,12 @@ __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "Node",
+    "OpCheckReport",
+    "OpCheckRow",
     "Tensor",
     "Value",
     "backward_pass",
+    "check_ops",
     "concatenate",
     "detect_anomaly",
     "edge_grad",

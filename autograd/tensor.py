@@ -564,12 +564,23 @@ def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
                    [lambda g: g * grad])
 
 
-def tensor_op(data: Any, op: str, parents: Sequence[Tensor], vjps: Sequence) -> Tensor:
+class CustomTensor(Tensor):
+    """A Tensor made by :func:`tensor_op`: it keeps ``forward``, the function of its
+    parents' data that computes it (or None), for ``autograd.check_ops``."""
+
+    __slots__ = ("forward",)
+
+
+def tensor_op(data: Any, op: str, parents: Sequence[Tensor], vjps: Sequence,
+              forward: Any = None) -> Tensor:
     """Define your own array operation: its value, and for each parent a function from
     ``g`` (d loss / d value) to d loss / d parent, of the parent's shape.
 
+    ``forward`` (optional): the function of the parents' data that computes the value, so
+    that ``autograd.check_ops`` can check the VJPs (without it: not checkable).
+
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
-    >>> double = tensor_op(2 * x.data, "double", [x], [lambda g: 2 * g])
+    >>> double = tensor_op(2 * x.data, "double", [x], [lambda g: 2 * g], forward=lambda a: 2 * a)
     """
     parents, vjps = tuple(parents), list(vjps)
     if len(parents) != len(vjps) or not all(isinstance(p, Tensor) for p in parents):
@@ -577,8 +588,13 @@ def tensor_op(data: Any, op: str, parents: Sequence[Tensor], vjps: Sequence) -> 
                          f"for {len(parents)} parents")
     if not all(callable(v) for v in vjps):
         raise TypeError(f"tensor_op {op!r}: each vjp must be a function g -> gradient")
-    return _result(np.asarray(data), op, parents,
-                   [_checked(v, op, i, p.shape) for i, v in enumerate(vjps) for p in [parents[i]]])
+    if forward is not None and not callable(forward):
+        raise TypeError(f"tensor_op {op!r}: forward must be a function of the parents' data")
+    out = _result(np.asarray(data), op, parents,
+                  [_checked(v, op, i, p.shape) for i, v in enumerate(vjps)
+                   for p in [parents[i]]], cls=CustomTensor)
+    out.forward = forward
+    return out
 
 
 def _checked(vjp, op: str, index: int, shape: tuple[int, ...]):
@@ -602,7 +618,7 @@ def _checked(vjp, op: str, index: int, shape: tuple[int, ...]):
 _new = object.__new__
 
 
-def _result(data: Any, op: str, parents: tuple, vjps: list) -> Tensor:
+def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor) -> Tensor:
     """A new Tensor computed by ``op``; it joins the graph only if an operand requires grad."""
     for p in parents:
         if p._requires_grad:
@@ -611,7 +627,7 @@ def _result(data: Any, op: str, parents: tuple, vjps: list) -> Tensor:
         parents, vjps = (), ()
     if data.__class__ is not np.ndarray:  # numpy reductions may give a scalar, not an array
         data = np.asarray(data)
-    out = record(_new(Tensor), None, data, op, parents, vjps)
+    out = record(_new(cls), None, data, op, parents, vjps)
     out._requires_grad = bool(out.parents)
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from numbers import Real
-from typing import Union
+from typing import Any, Union
 
 from .graph import Node, record
 
@@ -289,17 +289,34 @@ def _result(data: float, op: str, parents: tuple, local: tuple) -> Value:
     return record(_new(Value), 0.0, data, op, parents, local)
 
 
-def value_op(data: float, op: str, parents: Sequence[Value], local: Sequence[float]) -> Value:
+class CustomValue(Value):
+    """A Value made by :func:`value_op`: it keeps ``forward``, the function of its parents'
+    data that computes it (or None), so that ``autograd.check_ops`` can test the local
+    derivatives it was given."""
+
+    __slots__ = ("forward",)
+
+
+def value_op(data: float, op: str, parents: Sequence[Value], local: Sequence[float],
+             forward: Any = None) -> Value:
     """Define your own scalar operation: its value, and d value / d parent for each parent.
 
+    ``forward`` (optional): the function of the parents' data that computes the value;
+    with it ``autograd.check_ops`` can check the derivatives you wrote (without it, the op
+    is reported as not checkable).
+
     >>> x = Value(3.0)
-    >>> cube = value_op(x.data ** 3, "cube", [x], [3 * x.data ** 2])
+    >>> cube = value_op(x.data ** 3, "cube", [x], [3 * x.data ** 2], forward=lambda a: a ** 3)
     """
     parents, local = tuple(parents), tuple(float(d) for d in local)
     if len(parents) != len(local) or not all(isinstance(p, Value) for p in parents):
         raise ValueError(f"value_op {op!r}: needs one local derivative per parent Value, got "
                          f"{len(local)} for {len(parents)} parents")
-    return _result(float(data), op, parents, local)
+    if forward is not None and not callable(forward):
+        raise TypeError(f"value_op {op!r}: forward must be a function of the parents' data")
+    node = record(_new(CustomValue), 0.0, float(data), op, parents, local)
+    node.forward = forward
+    return node
 
 
 _new = object.__new__

@@ -158,3 +158,40 @@ def test_random_exercises_are_the_same_for_a_seed_and_differ_across_seeds():
         assert max(consumers.values()) >= 2  # fan-out: one gradient is a sum
     with pytest.raises(ValueError, match="unknown ops"):
         viz.random_exercise(1, ops=("log",))
+
+
+def test_check_ops_blames_the_wrong_op_and_passes_right_ones():
+    import autograd
+
+    x = Value(1.5, label="x")
+    right = autograd.value_op(x.data**3, "cube", [x], [3 * x.data**2], forward=lambda a: a**3)
+    wrong = autograd.value_op(x.data**3, "cube", [x], [2 * x.data**2], forward=lambda a: a**3)
+    y = (right + wrong.tanh()) * 2.0
+    report = autograd.check_ops(y)
+    assert not report and [r.node for r in report.wrong] == [wrong]
+    assert report.wrong[0].numeric == pytest.approx(3 * 1.5**2, rel=1e-6)
+    assert sum(r.ok is True for r in report.rows) >= 4  # the built-in ops and the right cube
+    assert x.grad == 0.0 and x.data == 1.5
+    marked = viz.draw_graph(y, check=report).source
+    assert marked.count("#f5b7b1") == 1 and "✗ ∂/∂input 0: 4.5 recorded, 6.75 measured" in marked
+    blind = autograd.value_op(x.data**3, "cube", [x], [3 * x.data**2])  # no forward=
+    unchecked = autograd.check_ops(blind * 1.0)
+    assert not unchecked and unchecked.not_checkable[0].node is blind  # never a pass
+
+
+def test_check_ops_on_tensors_finds_a_wrong_vjp():
+    import autograd
+
+    t = Tensor([0.3, -1.2, 2.0], requires_grad=True)
+
+    def softmax(a):
+        e = np.exp(a - a.max())
+        return e / e.sum()
+
+    s = softmax(t.data)
+    wrong = autograd.tensor_op(s, "softmax", [t], [lambda g: s * (g - g.mean())],
+                               forward=softmax)
+    right = autograd.tensor_op(s, "softmax", [t], [lambda g: s * (g - (g * s).sum())],
+                               forward=softmax)
+    assert not autograd.check_ops((wrong * 2.0).sum())
+    assert autograd.check_ops(((right * 2.0).exp()).sum())
