@@ -195,3 +195,29 @@ def test_check_ops_on_tensors_finds_a_wrong_vjp():
                                forward=softmax)
     assert not autograd.check_ops((wrong * 2.0).sum())
     assert autograd.check_ops(((right * 2.0).exp()).sum())
+
+
+def test_seed_001s_stale_weight_is_diagnosed_with_lr():
+    import math
+
+    def sig(t):
+        return 1 / (1 + math.exp(-t))
+
+    x, y, lr = 1.0, 1.0, 0.5
+    w1, w_out = Value(0.4, label="w1"), Value(-0.7, label="w_out")
+    h = (w1 * x).sigmoid()
+    h.label = "h"
+    out = (w_out * h).sigmoid()
+    out.label = "ŷ"
+    E = 0.5 * (out - y) ** 2
+    # by hand, in plain floats: the true gradients, and ∂E/∂w1 after w_out moved first
+    hv = sig(0.4 * x)
+    yv = sig(-0.7 * hv)
+    d_out = (yv - y) * yv * (1 - yv)
+    moved = -0.7 - lr * d_out * hv
+    yv2 = sig(moved * hv)
+    stale = (yv2 - y) * yv2 * (1 - yv2) * moved * hv * (1 - hv) * x
+    report = viz.check(E, grads={"w1": stale}, lr=lr)
+    row = report["w1"]
+    assert row.mistake == "stale" and "w_out had already been moved" in row.explanation
+    assert viz.check(E, grads={"w1": stale})["w1"].mistake == "other"  # without lr: unknown

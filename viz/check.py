@@ -132,13 +132,17 @@ class CheckReport:
 
 def check(root: Node, values: Mapping[Any, Any] | None = None,
           grads: Mapping[Any, Any] | None = None, rtol: float = 1e-3,
-          atol: float = 1e-6) -> CheckReport:
+          atol: float = 1e-6, lr: float | None = None) -> CheckReport:
     """Check a student's forward values and gradients of the graph of ``root``.
 
     ``values`` and ``grads`` map nodes to numbers (arrays for Tensor nodes); a node is given
     by its label (``"z1"``) or by the node itself. An answer is right when
     |given − expected| ≤ atol + rtol·|expected|. The gradients are computed here (backward
     from ``root``, seed 1); ``.grad`` and ``.data`` are left as they were.
+
+    With ``lr``, a wrong gradient is also tried as ``stale``: the gradient computed after
+    one parameter was already moved by one gradient step of that learning rate (seed 001's
+    loop updates ``w_out`` before it backpropagates through it). Graphs of Values only.
     """
     if not isinstance(root, Node):
         raise TypeError(f"check needs the Value or Tensor the answers are about, got "
@@ -185,6 +189,14 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
                                                   node)))
             continue
         mistake, why = _diagnose(node, given, want, expected, consumers, rtol, atol)
+        if mistake == "other" and lr is not None:
+            stale = _stale(root, nodes, node, given, expected, lr, rtol, atol)
+            if stale is not None:
+                mistake, why = "stale", (
+                    f"this is ∂L/∂{_name(node, key)} computed after {stale} had already been "
+                    f"moved by one step (lr = {lr:g}): compute every gradient first, with the "
+                    f"old weights, then update them all (∂L/∂{_name(node, key)} = "
+                    f"{_show(want)})")
         upstream = _from_student_upstream(node, given_grads, expected, consumers)
         if upstream is not None and _close(given, upstream, rtol, atol) and mistake == "other":
             mistake = "propagated"
@@ -252,6 +264,54 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
                 f"∂{_name(child.parents[i], None)} = {_formula(child, i)} = {_show(factor)}; "
                 f"∂L/∂{name} = {_show(want)}")
     return "other", f"∂L/∂{name} = {_show(want)}; write the chain rule path by path (explain())"
+
+
+def _stale(root: Node, nodes: list[Node], node: Node, given: Any, expected: dict, lr: float,
+           rtol: float, atol: float) -> str | None:
+    """The name of the parameter which, moved by −lr·∂L/∂p first, gives ``given`` as the
+    gradient of ``node``; None if none does (or the graph cannot be replayed)."""
+    if len(nodes) > 5000 or not all(isinstance(n.data, float) for n in nodes):
+        return None
+    params = [n for n in nodes if not n.parents and n.requires_grad and n is not node]
+    for p in params[:200]:
+        moved = p.data - lr * expected[id(p)]
+        replayed = _replay(nodes, {id(p): moved})
+        if replayed is None:
+            return None
+        new_root, new_node = replayed[id(root)], replayed.get(id(node))
+        if new_node is None:
+            continue
+        grads = {id(n): g for n, g in backward_pass(new_root)}
+        if _close(given, grads.get(id(new_node), 0.0), rtol, atol):
+            return _name(p, None)
+    return None
+
+
+def _replay(nodes: list[Node], moved: dict[int, float]) -> dict[int, Node] | None:
+    """The same graph of Values computed again, with some inputs changed; None if an op
+    cannot be replayed (a custom op, or one whose parameters were not recorded)."""
+    from autograd import Value
+
+    new: dict[int, Node] = {}
+    for n in nodes:
+        if not n.parents:
+            new[id(n)] = Value(moved.get(id(n), n.data), label=n.label)
+            continue
+        args = [new[id(p)] for p in n.parents]
+        op = ops.lookup(n.op)
+        exponent = ops.exponent(n.op)
+        if op is None or (op.params and exponent is None) or getattr(n, "forward", None):
+            return None
+        if exponent is not None:
+            out = args[0] ** float(exponent)
+        elif n.op == "+" and len(args) != 2:
+            out = Value.sum(args)
+        elif op.kind == "binary" or op.method == "__neg__":
+            out = getattr(args[0], op.method)(*args[1:])
+        else:
+            out = getattr(args[0], op.method)()
+        new[id(n)] = out
+    return new
 
 
 def _factors_above(node: Node, expected: dict, consumers: dict) -> list[tuple]:
