@@ -221,3 +221,15 @@ def test_seed_001s_stale_weight_is_diagnosed_with_lr():
     row = report["w1"]
     assert row.mistake == "stale" and "w_out had already been moved" in row.explanation
     assert viz.check(E, grads={"w1": stale})["w1"].mistake == "other"  # without lr: unknown
+
+
+def test_seed_001s_loop_the_old_error_with_the_new_weight_is_stale():
+    w1, b1 = Value(0.5, label="w1"), Value(0.1, label="b1")
+    w_out, b_out = Value(0.4, label="w_out"), Value(0.2, label="b_out")
+    x = Value(50.0, label="x")
+    E = 0.5 * ((w_out * (w1 * x + b1).relu() + b_out) - 300.0) ** 2
+    d, lr = 0.4 * 25.1 + 0.2 - 300, 1e-5
+    w_out_new = 0.4 - lr * d * 25.1  # the lab updates w_out, then backpropagates through it
+    report = viz.check(E, grads={"w1": d * w_out_new * 50}, lr=lr)
+    assert report["w1"].mistake == "stale" and "w_out" in report["w1"].explanation
+    assert report["w1"].given / report["w1"].expected == pytest.approx(1.18, abs=0.005)

@@ -273,8 +273,11 @@ def _stale(root: Node, nodes: list[Node], node: Node, given: Any, expected: dict
     if len(nodes) > 5000 or not all(isinstance(n.data, float) for n in nodes):
         return None
     params = [n for n in nodes if not n.parents and n.requires_grad and n is not node]
+    order = [n for n, _ in backward_pass(root)]
     for p in params[:200]:
         moved = p.data - lr * expected[id(p)]
+        if _close(given, _chain_with(order, root, node, p, moved), rtol, atol):
+            return _name(p, None)  # the lab's loop: the old forward, the new weight
         replayed = _replay(nodes, {id(p): moved})
         if replayed is None:
             return None
@@ -285,6 +288,22 @@ def _stale(root: Node, nodes: list[Node], node: Node, given: Any, expected: dict
         if _close(given, grads.get(id(new_node), 0.0), rtol, atol):
             return _name(p, None)
     return None
+
+
+def _chain_with(order: list[Node], root: Node, node: Node, p: Node, moved: float) -> float:
+    """∂root/∂node by the chain rule over the recorded forward pass, but with ``p``'s new
+    value wherever a local derivative is ``p`` (the other operand of a ×)."""
+    from autograd import local_derivative
+
+    g = {id(root): 1.0}
+    for n in order:
+        gn = g.get(id(n), 0.0)
+        for i, parent in enumerate(n.parents):
+            local = local_derivative(n, i)
+            if n.op == "*" and len(n.parents) == 2 and n.parents[1 - i] is p:
+                local = moved
+            g[id(parent)] = g.get(id(parent), 0.0) + local * gn
+    return g.get(id(node), 0.0)
 
 
 def _replay(nodes: list[Node], moved: dict[int, float]) -> dict[int, Node] | None:
