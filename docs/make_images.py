@@ -47,6 +47,18 @@ def main() -> None:
     X, t = nn.data.majority3()
     losses.half_squared_error([net(x) for x in X], t).backward()
     viz.save(viz.draw_network(net), HERE / "network_3241.png")
+    sheet = viz.worksheet(viz.random_exercise(3), hide="grads")
+    sheet.save(HERE / "worksheet.png")
+
+    w1, w2, b = Value(1.0, label="w1"), Value(1.0, label="w2"), Value(1.0, label="b")
+    z = w1 * 0.0 + w2 * 1.0 + b
+    z.label = "z"
+    p = z.sigmoid()
+    p.label = "p"
+    loss = -(1 - p).log()  # seed 000's example: BCE for target 0
+    loss.label = "L"
+    report = viz.check(loss, grads={"w2": 0.09247804, "b": 0.8808, "p": 1 / (1 - p.data)})
+    viz.save(viz.draw_graph(loss, check=report), HERE / "checked.png")
     for path in sorted(HERE.iterdir()):
         print(f"wrote {path}")
 
