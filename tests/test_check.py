@@ -233,3 +233,22 @@ def test_seed_001s_loop_the_old_error_with_the_new_weight_is_stale():
     report = viz.check(E, grads={"w1": d * w_out_new * 50}, lr=lr)
     assert report["w1"].mistake == "stale" and "w_out" in report["w1"].explanation
     assert report["w1"].given / report["w1"].expected == pytest.approx(1.18, abs=0.005)
+
+
+def test_mistakes_on_small_tensors_and_nothing_changes():
+    x = Tensor([0.5, -1.0], requires_grad=True, label="x")
+    s = x.sigmoid()
+    s.label = "s"
+    y = (s * 3.0).sum() + (x * 2.0).sum()  # x feeds two places
+    y.label = "y"
+    sv = 1 / (1 + np.exp(-x.data))
+    local = sv * (1 - sv)
+    true = 3.0 * local + 2.0
+    assert viz.check(y, grads={"x": true})
+    assert viz.check(y, grads={"x": 3.0 * local})["x"].mistake == "missing_path"
+    assert x.grad is None and np.array_equal(x.data, [0.5, -1.0])
+    z = x * 2.0
+    out = (z.sigmoid() * 3.0).sum()
+    sz = 1 / (1 + np.exp(-2.0 * x.data))
+    twice = 3.0 * (sz * (1 - sz)) ** 2 * 2.0  # σ′ applied twice, elementwise
+    assert viz.check(out, grads={"x": twice})["x"].mistake == "extra_factor"
