@@ -4,6 +4,7 @@ by step, the chain rule written out, and training plots."""
 from .check import CheckReport, CheckRow, check
 from .diagram import draw_graph, save
 from .explain import Explanation, explain
+from .explore import Explorer, explore
 from .network import draw_network
 from .plots import (
     plot_activation,
@@ -23,6 +24,7 @@ __all__ = [
     "CheckReport",
     "CheckRow",
     "Explanation",
+    "Explorer",
     "GraphvizMissing",
     "Theme",
     "Worksheet",
@@ -31,6 +33,7 @@ __all__ = [
     "draw_graph",
     "draw_network",
     "explain",
+    "explore",
     "get_theme",
     "plot_activation",
     "plot_decision_boundary",

@@ -1,0 +1,153 @@
+"""Issue #13 (first part): the explorer, driven in a real headless Chromium.
+
+./dev test installs Chromium and its driver (Debian's chromium, chromium-driver) when they
+are missing; without them these tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import numpy as np
+import pytest
+
+import viz
+from autograd import Tensor, Value
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the dev extra")
+pytestmark = pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                                reason="Chromium and chromedriver are not installed "
+                                       "(./dev test installs them)")
+
+
+def lab_neuron():
+    x1, x2 = Value(2.8, label="x1"), Value(-1.8, label="x2")
+    w1, w2, b = Value(1.45, label="w1"), Value(-0.35, label="w2"), Value(-4.0, label="b")
+    z = w1 * x1 + w2 * x2 + b
+    z.label = "z"
+    y = z.sigmoid()
+    y.label = "ŷ"
+    return y, (x1, x2, w1, w2, b, z)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1400,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    y, nodes = lab_neuron()
+    explorer = viz.explore(y)
+    path = explorer.save(tmp_path / "graph.html")
+    browser.get(path.as_uri())
+    browser.get_log("browser")  # start each test with an empty log
+    return browser, explorer, y, nodes
+
+
+def _panel(browser):
+    return browser.find_element("css selector", ".bpl-panel").text
+
+
+def _edge(browser, key):
+    for g in browser.find_elements("css selector", "g.edge"):
+        if g.find_element("css selector", "title").get_attribute("textContent") == key:
+            return g
+    raise AssertionError(f"no edge {key}")
+
+
+def test_the_page_is_self_contained_and_logs_no_error(page):
+    browser, explorer, *_ = page
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    assert not re.search(r"(src|href)=\"https?:", explorer.fragment)
+    assert browser.execute_script("return document.querySelector('.bpl').dataset.started") == "1"
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_hovering_a_wire_shows_its_value_gradient_and_the_product(page):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser, explorer, y, (x1, x2, w1, w2, b, z) = page
+    data = explorer.data
+    key = next(k for k, e in data["edges"].items() if e["name"] == "z")
+    ActionChains(browser).move_to_element(_edge(browser, key)).perform()
+    text = _panel(browser)
+    assert "value: 0.69" in text and "gradient: 0.2225" in text
+    assert "1 · 0.2225 = 0.2225" in text  # ∂out/∂ŷ · σ′(z)
+
+
+def test_stepping_backward_shows_exactly_the_first_gradients(page):
+    from selenium.webdriver.common.keys import Keys
+
+    browser, explorer, *_ = page
+    data = explorer.data
+    root = browser.find_element("css selector", ".bpl")
+    root.send_keys(Keys.HOME)
+    assert browser.execute_script("return document.querySelector('.bpl').dataset.step") == "0"
+    hidden_values = browser.execute_script(
+        "return document.querySelectorAll('g.edge.bpl-hidden-value').length")
+    assert hidden_values == len([e for e in data["edges"].values()
+                                 if not data["nodes"].get(e["tail"], {}).get("leaf")])
+    forward = len(data["forward"])
+    for _ in range(forward + 2):  # the forward pass, then two backward steps
+        root.send_keys(Keys.ARROW_RIGHT)
+    shown = browser.execute_script(
+        "return Array.from(document.querySelectorAll('g.edge:not(.bpl-hidden-grad) title'))"
+        ".map(t => t.textContent)")
+    first_two = set(data["backward"][:2])
+    expected = {k for k, e in data["edges"].items()
+                if (data["root"] if e["head"] == data["out"] else e["head"]) in first_two}
+    assert set(shown) == expected
+    root.send_keys(Keys.END)
+    assert browser.execute_script("return document.querySelectorAll('g.bpl-hidden-grad')"
+                                  ".length") == 0
+
+
+def test_clicking_a_node_highlights_its_paths_and_writes_the_chain_rule(page):
+    browser, explorer, y, (x1, x2, w1, w2, b, z) = page
+    data = explorer.data
+    key = next(k for k, n in data["nodes"].items() if n["name"] == "w1")
+    node = next(g for g in browser.find_elements("css selector", "g.node")
+                if g.find_element("css selector", "title").get_attribute("textContent") == key)
+    node.click()
+    lit = browser.execute_script(
+        "return Array.from(document.querySelectorAll('g.edge.bpl-on title'))"
+        ".map(t => t.textContent)")
+    assert set(lit) == set(data["paths"][key]) and len(lit) == 5  # w1 → × → + → + → σ → out
+    text = _panel(browser)
+    assert "sum over paths = 0.62287" in text and "backprop gives 0.62287" in text
+    browser.find_element("css selector", "button.bpl-nudge[data-eps='0.1']").click()
+    nudged = browser.find_element("css selector", ".bpl-nudged").text
+    assert "predicts Δout ≈ 0.06229" in nudged and "Δout = 0.0" in nudged
+
+
+def test_two_explorers_on_one_page_do_not_interfere(browser, tmp_path):
+    y, _ = lab_neuron()
+    t = Tensor(np.array([1.0, 2.0]), requires_grad=True, label="t")
+    first, second = viz.explore(y), viz.explore((t * t).sum())
+    page = tmp_path / "two.html"
+    page.write_text("<!DOCTYPE html><html><body>" + first.fragment + second.fragment +
+                    "</body></html>", encoding="utf-8")
+    browser.get(page.as_uri())
+    steps = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.bpl')).map(e => e.dataset.step)")
+    assert len(steps) == 2 and steps[0] != steps[1]
+    browser.execute_script("document.querySelectorAll('.bpl')[0]"
+                           ".querySelector('.bpl-home').click()")
+    steps = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.bpl')).map(e => e.dataset.step)")
+    assert steps[0] == "0" and steps[1] != "0"

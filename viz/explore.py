@@ -1,0 +1,355 @@
+"""An interactive graph explorer: one self-contained HTML file, in Jupyter and in a browser.
+
+The graph is laid out by the real ``dot`` (as ``draw_graph`` draws it); a little plain
+JavaScript and CSS, embedded in the page, make it interactive: hover a wire or a gate to
+read how its gradient was computed, click a node to see its paths to the output and the
+chain rule along them, step through the forward and backward passes (buttons, slider, arrow
+keys), nudge an input and compare the change the gradient predicts with the one measured,
+and download the current view as SVG. Nothing is fetched from any network, nothing is
+installed: the file opens from disk, years from now.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from autograd import Node, Value, backward_pass, edge_grad, forward_order, local_derivative, ops
+
+from .diagram import _Drawing, fmt
+from .render import render_bytes
+
+EPSILONS = (1.0, -1.0, 0.1, -0.1, 0.01, -0.01)  # the nudges a page offers
+_COUNTER = itertools.count(1)
+
+
+class Explorer:
+    """The explorer of one graph. Shows inline in Jupyter (``_repr_html_``); ``save(path)``
+    writes one HTML file. In a notebook opened untrusted the static diagram is shown."""
+
+    def __init__(self, fragment: str, data: dict[str, Any]) -> None:
+        self.fragment, self.data = fragment, data
+
+    def _repr_html_(self) -> str:
+        return self.fragment
+
+    def save(self, path: str | Path) -> Path:
+        """Write the explorer as one self-contained HTML page."""
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"Explorer.save: the folder {path.parent} does not exist")
+        page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<title>backprop-lens explorer</title></head><body>"
+                f"{self.fragment}</body></html>\n")
+        path.write_text(page, encoding="utf-8")
+        return path
+
+
+def explore(root: Node, precision: int = 4, theme: Any = None) -> Explorer:
+    """An :class:`Explorer` of everything ``root`` was computed from (see the module's
+    docstring). The gradients are computed here; ``.grad`` is left as it was."""
+    if not isinstance(root, Node):
+        raise TypeError(f"explore needs a Value or Tensor, got {type(root).__name__}")
+    passed = backward_pass(root)
+    grads = {id(n): g for n, g in passed}
+    drawing = _Drawing(root, "circuit", "LR", True, precision, None, False, 10**9,
+                       grad_of=lambda n: grads[id(n)], who="explore", theme=theme, expand=True)
+    svg = render_bytes(drawing.graph(), "svg").decode("utf-8")
+    svg = svg[svg.index("<svg"):]  # without the XML prologue: it is embedded in HTML
+    data = _data(root, drawing, passed, grads, precision)
+    uid = f"bpl{next(_COUNTER)}"
+    fragment = (f'<div class="bpl" id="{uid}" tabindex="0">'
+                f"<style>{_CSS.replace('#UID', '#' + uid)}</style>"
+                f'<div class="bpl-controls" hidden>{_CONTROLS}</div>'
+                f'<div class="bpl-body"><div class="bpl-graph">{svg}</div>'
+                f'<div class="bpl-panel" hidden><p class="bpl-hint">Hover a wire or a gate; '
+                f"click a node.</p></div></div>"
+                f'<script type="application/json" class="bpl-data">'
+                f"{_safe_json(data)}</script>"
+                f"<script>{_JS}\nbplStart(document.getElementById({json.dumps(uid)}));"
+                f"</script></div>")
+    return Explorer(fragment, data)
+
+
+def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: int) -> dict:
+    def show(x: Any) -> str:
+        return fmt(x, precision)
+
+    ids = drawing.ids
+    nodes = [n for n in forward_order(root) if id(n) in ids]
+    names = {id(n): drawing.name(n) or ops.symbol(n.op) for n in nodes}
+    forward = [ids[id(n)] for n in nodes if n.parents]
+    backward = [ids[id(n)] for n, _ in passed if id(n) in ids]
+    out_id = ids[id(root)] + "_out"
+    data: dict[str, Any] = {"nodes": {}, "edges": {}, "forward": forward,
+                            "backward": backward, "root": ids[id(root)], "out": out_id}
+    for n in nodes:
+        entry = {"name": names[id(n)], "op": n.op, "value": show(n.data),
+                 "grad": show(grads[id(n)]) if n.requires_grad else None,
+                 "leaf": not n.parents, "gates": []}
+        for i, parent in enumerate(n.parents):
+            formula = ops.formula(n.op, i, a=names[id(n.parents[0])],
+                                  b=names[id(n.parents[1])] if len(n.parents) > 1 else "")
+            local = local_derivative(n, i) if isinstance(n.data, float) else None
+            entry["gates"].append({"input": names[id(parent)], "formula": formula or "",
+                                   "local": None if local is None else show(local)})
+        data["nodes"][ids[id(n)]] = entry
+    for child in nodes:
+        for i, parent in enumerate(child.parents):
+            key = f"{ids[id(parent)]}->{ids[id(child)]}"
+            g = edge_grad(child, i, grads[id(child)]) if parent.requires_grad else None
+            local = local_derivative(child, i) if isinstance(child.data, float) else None
+            formula = data["nodes"][ids[id(child)]]["gates"][i]["formula"]
+            product = None
+            if g is not None and local is not None:
+                product = (f"∂out/∂{names[id(parent)]} ← ∂out/∂{names[id(child)]} · "
+                           f"{formula} = {show(grads[id(child)])} · {show(local)} = {show(g)}")
+            data["edges"][key] = {"tail": ids[id(parent)], "head": ids[id(child)],
+                                  "name": names[id(parent)], "into": names[id(child)],
+                                  "value": show(parent.data),
+                                  "grad": None if g is None else show(g),
+                                  "formula": formula, "local": None if local is None
+                                  else show(local), "product": product}
+    data["edges"][f"{ids[id(root)]}->{out_id}"] = {
+        "tail": ids[id(root)], "head": out_id, "name": names[id(root)], "into": "out",
+        "value": show(root.data), "grad": show(grads[id(root)]), "formula": "",
+        "local": None, "product": "the seed: ∂out/∂out = 1"}
+    data["paths"] = _paths(nodes, ids, root)
+    data["chain"] = _chains(root, nodes, ids, precision)
+    data["nudges"] = _nudges(root, nodes, ids, grads, precision)
+    data["captions"] = _captions(data, names, nodes, ids)
+    return data
+
+
+def _paths(nodes: list[Node], ids: dict, root: Node) -> dict[str, list[str]]:
+    """For each node, the wires on its paths to the output."""
+    consumers: dict[int, list[Node]] = {}
+    for child in nodes:
+        for parent in child.parents:
+            consumers.setdefault(id(parent), []).append(child)
+    found: dict[str, list[str]] = {}
+    for n in reversed(nodes):  # children first: a node's paths extend its consumers'
+        wires: list[str] = []
+        for child in consumers.get(id(n), []):
+            wires.append(f"{ids[id(n)]}->{ids[id(child)]}")
+            wires += found.get(ids[id(child)], [])
+        if n is root:
+            wires.append(f"{ids[id(root)]}->{ids[id(root)]}_out")
+        found[ids[id(n)]] = sorted(set(wires))
+    return found
+
+
+def _chains(root: Node, nodes: list[Node], ids: dict, precision: int) -> dict[str, str]:
+    """The chain rule written out for each node (Values; a Tensor graph has none)."""
+    if not isinstance(root, Value):
+        return {}
+    from .explain import explain
+
+    found = {}
+    for n in nodes:
+        if n is root:
+            continue
+        try:
+            found[ids[id(n)]] = str(explain(root, n, max_paths=50))
+        except ValueError as error:  # too many paths
+            found[ids[id(n)]] = str(error)
+    return found
+
+
+def _nudges(root: Node, nodes: list[Node], ids: dict, grads: dict,
+            precision: int) -> dict[str, dict[str, list[str]]]:
+    """For each input of a Value graph: the change of the output the gradient predicts for
+    each ε, and the change measured by computing the graph again."""
+    if not isinstance(root, Value) or len(nodes) > 2000:
+        return {}
+    from .check import _replay
+
+    found = {}
+    for leaf in [n for n in nodes if not n.parents and n.requires_grad]:
+        changes = {}
+        for eps in EPSILONS:
+            replayed = _replay(nodes, {id(leaf): leaf.data + eps})
+            if replayed is None:
+                return {}
+            measured = replayed[id(root)].data - root.data
+            changes[f"{eps:g}"] = [fmt(grads[id(leaf)] * eps, precision), fmt(measured, precision)]
+        found[ids[id(leaf)]] = changes
+    return found
+
+
+def _captions(data: dict, names: dict, nodes: list[Node], ids: dict) -> list[str]:
+    by_id = {ids[id(n)]: n for n in nodes}
+    captions = ["the start: only the inputs are known"]
+    for key in data["forward"]:
+        n = by_id[key]
+        args = ", ".join(names[id(p)] for p in n.parents)
+        captions.append(f"forward: {names[id(n)]} = {ops.symbol(n.op)}({args}) = "
+                        f"{data['nodes'][key]['value']}")
+    for key in data["backward"]:
+        node = data["nodes"][key]
+        captions.append(f"backward: ∂out/∂{node['name']} = {node['grad']} is complete"
+                        + ("" if node["leaf"] else "; it flows on to the inputs of "
+                           f"{ops.symbol(by_id[key].op)}"))
+    return captions
+
+
+def _safe_json(data: dict) -> str:
+    """JSON that can sit inside a <script> element (no "</" to end it early)."""
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+_CONTROLS = ('<button class="bpl-home" title="the start (Home)">«</button>'
+             '<button class="bpl-prev" title="one step back (←)">◀</button>'
+             '<input class="bpl-slider" type="range" min="0" value="0">'
+             '<button class="bpl-next" title="one step on (→)">▶</button>'
+             '<button class="bpl-end" title="the last step (End)">»</button>'
+             '<span class="bpl-caption"></span>'
+             '<button class="bpl-export" title="download the current view as SVG">SVG</button>')
+
+_CSS = """
+#UID { font-family: Helvetica, Arial, sans-serif; outline: none; }
+#UID .bpl-controls { display: flex; gap: 0.4em; align-items: center; margin: 0.3em 0;
+  flex-wrap: wrap; }
+#UID .bpl-controls button { font-size: 1em; padding: 0.1em 0.5em; cursor: pointer; }
+#UID .bpl-slider { flex: 0 1 14em; }
+#UID .bpl-caption { flex: 1 1 20em; font-size: 1.05em; }
+#UID .bpl-body { display: flex; gap: 1em; align-items: flex-start; }
+#UID .bpl-graph { overflow-x: auto; flex: 1 1 auto; }
+#UID .bpl-graph svg { max-width: none; }
+#UID .bpl-panel { flex: 0 0 22em; border: 1px solid #ccc; border-radius: 6px;
+  padding: 0.6em; font-size: 1.05em; background: #fbfbfb; white-space: pre-wrap; }
+#UID .bpl-panel h4 { margin: 0 0 0.3em 0; }
+#UID .bpl-panel .bpl-red { color: #c0392b; }
+#UID g.edge, #UID g.node { cursor: pointer; }
+#UID g.bpl-on path, #UID g.bpl-on polygon { stroke: #d35400; stroke-width: 3; }
+#UID g.bpl-hidden-value text.bpl-value, #UID g.bpl-hidden-grad text.bpl-grad {
+  visibility: hidden; }
+"""
+
+_JS = r"""
+function bplStart(root) {
+  if (!root || root.dataset.started) return;
+  root.dataset.started = "1";
+  var data = JSON.parse(root.querySelector("script.bpl-data").textContent);
+  var svg = root.querySelector(".bpl-graph svg");
+  var panel = root.querySelector(".bpl-panel");
+  var controls = root.querySelector(".bpl-controls");
+  controls.hidden = false; panel.hidden = false;
+  var slider = root.querySelector(".bpl-slider");
+  var caption = root.querySelector(".bpl-caption");
+  var steps = data.captions.length - 1;
+  slider.max = String(steps);
+  var RED = "#c0392b";
+  var edges = {}, nodes = {};
+  svg.querySelectorAll("g.edge").forEach(function (g) {
+    var key = g.querySelector("title").textContent.replace("&#45;&gt;", "->");
+    edges[key] = g;
+    g.querySelectorAll("text").forEach(function (t) {
+      t.classList.add((t.getAttribute("fill") || "").toLowerCase() === RED ? "bpl-grad"
+                                                                           : "bpl-value");
+    });
+    g.addEventListener("mouseenter", function () { showEdge(key); });
+  });
+  svg.querySelectorAll("g.node").forEach(function (g) {
+    var key = g.querySelector("title").textContent;
+    nodes[key] = g;
+    g.querySelectorAll("text").forEach(function (t) {
+      if ((t.getAttribute("fill") || "").toLowerCase() === RED) t.classList.add("bpl-grad");
+    });
+    g.addEventListener("mouseenter", function () { showGate(key); });
+    g.addEventListener("click", function (event) { event.stopPropagation(); select(key); });
+  });
+  function esc(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
+  function showEdge(key) {
+    var e = data.edges[key]; if (!e) return;
+    var h = "<h4>wire " + esc(e.name) + " → " + esc(e.into) + "</h4>";
+    h += "value: " + esc(e.value) + "\n";
+    if (e.grad !== null) h += '<span class="bpl-red">gradient: ' + esc(e.grad) + "</span>\n";
+    if (e.formula) h += "local derivative ∂" + esc(e.into) + "/∂" + esc(e.name) + " = " +
+      esc(e.formula) + (e.local !== null ? " = " + esc(e.local) : "") + "\n";
+    if (e.product) h += esc(e.product);
+    panel.innerHTML = h;
+  }
+  function showGate(key) {
+    var n = data.nodes[key]; if (!n) return;
+    var h = "<h4>" + esc(n.name) + (n.leaf ? " (an input)" : " (" + esc(n.op) + ")") + "</h4>";
+    h += "value: " + esc(n.value) + "\n";
+    if (n.grad !== null) h += '<span class="bpl-red">∂out/∂' + esc(n.name) + " = " +
+      esc(n.grad) + "</span>\n";
+    n.gates.forEach(function (g) {
+      h += "∂" + esc(n.name) + "/∂" + esc(g.input) + " = " + esc(g.formula) +
+        (g.local !== null ? " = " + esc(g.local) : "") + "\n";
+    });
+    panel.innerHTML = h;
+  }
+  function select(key) {
+    Object.keys(edges).forEach(function (k) { edges[k].classList.remove("bpl-on"); });
+    (data.paths[key] || []).forEach(function (k) {
+      if (edges[k]) edges[k].classList.add("bpl-on");
+    });
+    var n = data.nodes[key]; if (!n) return;
+    var h = "<h4>" + esc(n.name) + ": its paths to the output</h4>";
+    h += esc(data.chain[key] || "∂out/∂" + n.name + " = " + n.grad);
+    var nudges = data.nudges[key];
+    if (nudges) {
+      h += "\n\n<b>nudge " + esc(n.name) + " by ε:</b>\n";
+      Object.keys(nudges).forEach(function (eps) {
+        h += '<button class="bpl-nudge" data-eps="' + esc(eps) + '">' + esc(eps) + "</button> ";
+      });
+      h += '\n<span class="bpl-nudged"></span>';
+    }
+    panel.innerHTML = h;
+    panel.querySelectorAll("button.bpl-nudge").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var pair = nudges[b.dataset.eps];
+        panel.querySelector(".bpl-nudged").textContent = "ε = " + b.dataset.eps +
+          ": the gradient predicts Δout ≈ " + pair[0] + "; computed again, Δout = " + pair[1];
+      });
+    });
+  }
+  function show(step) {
+    step = Math.max(0, Math.min(steps, step));
+    slider.value = String(step);
+    var forward = data.forward.length;
+    var known = {}, complete = {};
+    Object.keys(data.nodes).forEach(function (k) { if (data.nodes[k].leaf) known[k] = true; });
+    data.forward.slice(0, Math.min(step, forward)).forEach(function (k) { known[k] = true; });
+    data.backward.slice(0, Math.max(0, step - forward)).forEach(function (k) {
+      complete[k] = true;
+    });
+    Object.keys(edges).forEach(function (key) {
+      var e = data.edges[key], g = edges[key]; if (!e) return;
+      g.classList.toggle("bpl-hidden-value", !known[e.tail]);
+      var head = e.head === data.out ? data.root : e.head;
+      g.classList.toggle("bpl-hidden-grad", !complete[head]);
+    });
+    Object.keys(nodes).forEach(function (key) {
+      nodes[key].classList.toggle("bpl-hidden-grad", !!data.nodes[key] && !complete[key]);
+    });
+    caption.textContent = "step " + step + " of " + steps + ": " + data.captions[step];
+    root.dataset.step = String(step);
+  }
+  root.querySelector(".bpl-home").addEventListener("click", function () { show(0); });
+  function by(delta) { return function () { show(+slider.value + delta); }; }
+  root.querySelector(".bpl-prev").addEventListener("click", by(-1));
+  root.querySelector(".bpl-next").addEventListener("click", by(1));
+  root.querySelector(".bpl-end").addEventListener("click", function () { show(steps); });
+  slider.addEventListener("input", function () { show(+slider.value); });
+  root.addEventListener("keydown", function (event) {
+    var k = event.key, s = +slider.value;
+    if (k === "ArrowRight") show(s + 1); else if (k === "ArrowLeft") show(s - 1);
+    else if (k === "Home") show(0); else if (k === "End") show(steps); else return;
+    event.preventDefault();
+  });
+  if (document.body && root.parentElement === document.body) root.focus();
+  root.querySelector(".bpl-export").addEventListener("click", function () {
+    var text = new XMLSerializer().serializeToString(svg);
+    var link = document.createElement("a");
+    link.href = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
+    link.download = "graph.svg"; link.click();
+  });
+  show(steps);
+}
+"""
