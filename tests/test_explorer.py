@@ -81,7 +81,7 @@ def test_the_page_is_self_contained_and_logs_no_error(page):
 def test_hovering_a_wire_shows_its_value_gradient_and_the_product(page):
     from selenium.webdriver.common.action_chains import ActionChains
 
-    browser, explorer, y, (x1, x2, w1, w2, b, z) = page
+    browser, explorer, *_ = page
     data = explorer.data
     key = next(k for k, e in data["edges"].items() if e["name"] == "z")
     ActionChains(browser).move_to_element(_edge(browser, key)).perform()
@@ -118,7 +118,7 @@ def test_stepping_backward_shows_exactly_the_first_gradients(page):
 
 
 def test_clicking_a_node_highlights_its_paths_and_writes_the_chain_rule(page):
-    browser, explorer, y, (x1, x2, w1, w2, b, z) = page
+    browser, explorer, *_ = page
     data = explorer.data
     key = next(k for k, n in data["nodes"].items() if n["name"] == "w1")
     node = next(g for g in browser.find_elements("css selector", "g.node")
