@@ -151,3 +151,43 @@ def test_two_explorers_on_one_page_do_not_interfere(browser, tmp_path):
     steps = browser.execute_script(
         "return Array.from(document.querySelectorAll('.bpl')).map(e => e.dataset.step)")
     assert steps[0] == "0" and steps[1] != "0"
+
+
+def test_a_worksheet_explorer_checks_typed_answers_with_a_decimal_comma(browser, tmp_path):
+    y, _ = lab_neuron()
+    sheet = viz.worksheet(y, hide="grads")
+    path = viz.explore(y, check=sheet).save(tmp_path / "sheet.html")
+    browser.get(path.as_uri())
+    blank = sheet.blanks[0]
+    box = browser.find_element("css selector", f"input.bpl-answer[data-id='{blank.id}']")
+    box.send_keys(f"{blank.answer:.6f}".replace(".", ","))
+    box.send_keys("\t")
+    assert browser.execute_script(
+        f"return document.querySelector('.bpl').dataset.blank{blank.id[1:]}") == "right"
+    box.clear()
+    box.send_keys(str(blank.answer * 2 + 1))
+    box.send_keys("\t")
+    assert browser.execute_script(
+        f"return document.querySelector('.bpl').dataset.blank{blank.id[1:]}") == "wrong"
+    assert all(e["level"] != "SEVERE" for e in browser.get_log("browser"))
+
+
+def test_a_model_has_a_collapsed_view_and_check_colours(browser, tmp_path):
+    import nn
+
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    out = model([1.0, -2.0])
+    report = viz.check(out, grads={"w¹₁₁": 0.0})
+    path = viz.explore(out, model=model, check=report).save(tmp_path / "model.html")
+    browser.get(path.as_uri())
+    hidden = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.bpl-graph')).map(v => v.hidden)")
+    assert hidden == [False, True]
+    browser.find_element("css selector", "button.bpl-views").click()
+    hidden = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.bpl-graph')).map(v => v.hidden)")
+    assert hidden == [True, False]
+    collapsed = browser.execute_script(
+        "return document.querySelectorAll('.bpl-graph')[1].textContent")
+    assert "layers.0" in collapsed and "layers.1" in collapsed and " nodes" in collapsed
+    assert "✗ ∂ 0 →" in path.read_text()  # the wrong answer, marked

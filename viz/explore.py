@@ -47,23 +47,56 @@ class Explorer:
         return path
 
 
-def explore(root: Node, precision: int = 4, theme: Any = None) -> Explorer:
+def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4,
+            theme: Any = None) -> Explorer:
     """An :class:`Explorer` of everything ``root`` was computed from (see the module's
-    docstring). The gradients are computed here; ``.grad`` is left as it was."""
+    docstring). The gradients are computed here; ``.grad`` is left as it was.
+
+    ``model=``: a second view, each of the model's top-level modules collapsed to one node;
+    the button ``modules`` switches between the boxed and the collapsed view. ``check=``: a
+    report of ``viz.check`` (right and wrong answers coloured as in ``draw_graph``), or a
+    ``Worksheet``, whose blanks become input boxes that the page checks with ``viz.check``'s
+    tolerances (a decimal comma is accepted). The answers are then in the file: for a graded
+    test, collect the numbers and use ``viz.check`` on the teacher's side instead.
+    """
     if not isinstance(root, Node):
         raise TypeError(f"explore needs a Value or Tensor, got {type(root).__name__}")
+    from .worksheet import Worksheet
+
     passed = backward_pass(root)
     grads = {id(n): g for n, g in passed}
-    drawing = _Drawing(root, "circuit", "LR", True, precision, None, False, 10**9,
-                       grad_of=lambda n: grads[id(n)], who="explore", theme=theme, expand=True)
-    svg = render_bytes(drawing.graph(), "svg").decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # without the XML prologue: it is embedded in HTML
+    sheet = check if isinstance(check, Worksheet) else None
+    marks = None
+    if sheet is not None:
+        marks = sheet.marks
+    elif check is not None:
+        if not hasattr(check, "marks"):
+            raise TypeError(f"explore: check must be a report of viz.check or a Worksheet, "
+                            f"got {type(check).__name__}")
+        marks = check.marks()
+    drawing = _Drawing(root, "circuit", "LR", True, precision, model, False, 10**9,
+                       grad_of=lambda n: grads[id(n)], who="explore", theme=theme,
+                       expand=True, marks=marks)
+    svg = _svg(drawing.graph())
     data = _data(root, drawing, passed, grads, precision)
+    views = f'<div class="bpl-graph">{svg}</div>'
+    if model is not None:
+        collapsed = _Drawing(root, "circuit", "LR", True, precision, model, True, 10**9,
+                             grad_of=lambda n: grads[id(n)], who="explore", theme=theme)
+        views += f'<div class="bpl-graph bpl-collapsed" hidden>{_svg(collapsed.graph())}</div>'
+        data["views"] = True
+    if sheet is not None:
+        data["blanks"] = [{"id": b.id, "label": b.label, "quantity": b.quantity,
+                           "answer": float(b.answer)} for b in sheet.blanks
+                          if isinstance(b.answer, float)]
+        data["rtol"], data["atol"] = 1e-3, 1e-6
     uid = f"bpl{next(_COUNTER)}"
     fragment = (f'<div class="bpl" id="{uid}" tabindex="0">'
                 f"<style>{_CSS.replace('#UID', '#' + uid)}</style>"
-                f'<div class="bpl-controls" hidden>{_CONTROLS}</div>'
-                f'<div class="bpl-body"><div class="bpl-graph">{svg}</div>'
+                f'<div class="bpl-controls" hidden>{_CONTROLS}'
+                + ('<button class="bpl-views" title="collapse or expand the modules">modules'
+                   "</button>" if model is not None else "") + "</div>"
+                f'<div class="bpl-body"><div class="bpl-views-box">{views}</div>'
                 f'<div class="bpl-panel" hidden><p class="bpl-hint">Hover a wire or a gate; '
                 f"click a node.</p></div></div>"
                 f'<script type="application/json" class="bpl-data">'
@@ -71,6 +104,11 @@ def explore(root: Node, precision: int = 4, theme: Any = None) -> Explorer:
                 f"<script>{_JS}\nbplStart(document.getElementById({json.dumps(uid)}));"
                 f"</script></div>")
     return Explorer(fragment, data)
+
+
+def _svg(graph: Any) -> str:
+    svg = render_bytes(graph, "svg").decode("utf-8")
+    return svg[svg.index("<svg"):]  # without the XML prologue: it is embedded in HTML
 
 
 def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: int) -> dict:
@@ -234,6 +272,11 @@ function bplStart(root) {
   root.dataset.started = "1";
   var data = JSON.parse(root.querySelector("script.bpl-data").textContent);
   var svg = root.querySelector(".bpl-graph svg");
+  var views = root.querySelectorAll(".bpl-graph");
+  var viewButton = root.querySelector(".bpl-views");
+  if (viewButton) viewButton.addEventListener("click", function () {
+    views.forEach(function (v) { v.hidden = !v.hidden; });
+  });
   var panel = root.querySelector(".bpl-panel");
   var controls = root.querySelector(".bpl-controls");
   controls.hidden = false; panel.hidden = false;
@@ -250,7 +293,7 @@ function bplStart(root) {
       t.classList.add((t.getAttribute("fill") || "").toLowerCase() === RED ? "bpl-grad"
                                                                            : "bpl-value");
     });
-    g.addEventListener("mouseenter", function () { showEdge(key); });
+    if (!data.blanks) g.addEventListener("mouseenter", function () { showEdge(key); });
   });
   svg.querySelectorAll("g.node").forEach(function (g) {
     var key = g.querySelector("title").textContent;
@@ -258,6 +301,7 @@ function bplStart(root) {
     g.querySelectorAll("text").forEach(function (t) {
       if ((t.getAttribute("fill") || "").toLowerCase() === RED) t.classList.add("bpl-grad");
     });
+    if (data.blanks) return;  // practice: the panel holds the blanks, not the answers
     g.addEventListener("mouseenter", function () { showGate(key); });
     g.addEventListener("click", function (event) { event.stopPropagation(); select(key); });
   });
@@ -350,6 +394,29 @@ function bplStart(root) {
     link.href = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
     link.download = "graph.svg"; link.click();
   });
+  if (data.blanks) practice();
+  function practice() {
+    var h = "<h4>practice: fill in the blanks</h4>";
+    data.blanks.forEach(function (b) {
+      h += '<label>' + esc(b.id) + " (" + esc(b.quantity) + " of " + esc(b.label) + ') ' +
+        '<input class="bpl-answer" data-id="' + esc(b.id) + '" size="9"></label> ' +
+        '<span class="bpl-verdict" data-id="' + esc(b.id) + '"></span>\n';
+    });
+    panel.innerHTML = h;
+    panel.querySelectorAll("input.bpl-answer").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var b = data.blanks.filter(function (x) { return x.id === input.dataset.id; })[0];
+        var given = parseFloat(input.value.trim().replace(",", "."));
+        var ok = isFinite(given) && Math.abs(given - b.answer) <= data.atol +
+          data.rtol * Math.abs(b.answer);
+        var verdict = panel.querySelector('.bpl-verdict[data-id="' + b.id + '"]');
+        verdict.textContent = ok ? "✓ right" : "✗ not yet";
+        verdict.style.color = ok ? "#1e8449" : "#b9770e";
+        root.dataset["blank" + b.id.slice(1)] = ok ? "right" : "wrong";
+      });
+      input.addEventListener("keydown", function (event) { event.stopPropagation(); });
+    });
+  }
   show(steps);
 }
 """

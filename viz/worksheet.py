@@ -36,8 +36,10 @@ class Worksheet:
     """``.graph``: the diagram with blanks; ``.key``: the same with the answers;
     ``.blanks``: what each blank asks for. ``.save(path)`` writes both."""
 
-    def __init__(self, graph: Diagram, key: Diagram, blanks: list[Blank]) -> None:
+    def __init__(self, graph: Diagram, key: Diagram, blanks: list[Blank],
+                 marks: dict | None = None) -> None:
         self.graph, self.key, self.blanks = graph, key, blanks
+        self.marks = marks or {}  # how the blanks are drawn (for viz.explore)
 
     def save(self, path: str | Path) -> tuple[Path, Path]:
         """Write the worksheet to ``path`` and its key beside it (``sheet.svg`` and
@@ -124,7 +126,7 @@ def worksheet(root: Node, hide: str | list = "grads", seed: int | None = None,
                         grad_of=lambda n: grads[id(n)], who="worksheet", theme=theme,
                         expand=True, marks=marks).graph()
 
-    return Worksheet(draw(sheet), draw(key), blanks)
+    return Worksheet(draw(sheet), draw(key), blanks, sheet)
 
 
 def _label(node: Node) -> str:
