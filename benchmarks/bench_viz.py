@@ -4,7 +4,12 @@ our code (walking the graph, writing DOT) and in Graphviz's dot shown apart.
 Then the backward pass step by step for 50-, 200- and 800-node graphs: ``backward_steps``
 (the DOT of every frame) and ``save_gif`` (one layout, every frame composed from it).
 
-Goals: a 1,000-node diagram rendered in under 2 s; a 200-node graph's GIF in under 10 s.
+Then the explorer (``viz.explore``): the time to build the page, its size, and, in headless
+Chromium (when installed), the time from opening the file to a page with its handlers
+attached, for 100, 1,000 and 5,000 nodes.
+
+Goals: a 1,000-node diagram rendered in under 2 s; a 200-node graph's GIF in under 10 s; the
+1,000-node explorer interactive in under 1 s, in a file under 2 MB.
 
 Run: ./dev bench   (or .venv/bin/python benchmarks/bench_viz.py)
 """
@@ -86,5 +91,48 @@ def main() -> None:
               f"({len(sources)} frames){goal}")
 
 
+def explorer() -> None:
+    import shutil
+
+    from viz import explore
+
+    print("explorer (one HTML file): build, size, and time to interactive in Chromium")
+    driver = None
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+
+        options = Options()
+        options.binary_location = shutil.which("chromium")
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-background-networking", "--no-first-run"):
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        for target in (100, 1_000, 5_000):
+            root = network(target)
+            n = len(topological_order(root))
+            with warnings.catch_warnings(), tempfile.TemporaryDirectory() as folder:
+                warnings.simplefilter("ignore")
+                t0 = time.perf_counter()
+                page = explore(root).save(Path(folder) / "graph.html")
+                t_build = time.perf_counter() - t0
+                size = page.stat().st_size
+                ready = float("nan")
+                if driver is not None:
+                    driver.get(page.as_uri())
+                    ready = float(driver.execute_script(
+                        "return document.querySelector('.bpl').dataset.ready")) / 1000
+            goal = (f"   goals < 1 s, < 2 MB: {'met' if ready < 1 else 'NOT met'}, "
+                    f"{'met' if size < 2e6 else 'NOT met'}") if target == 1_000 else ""
+            print(f"  {n:8,} nodes: build {t_build:6.2f}s   file {size / 1e6:6.2f} MB   "
+                  f"interactive after {ready:5.2f}s{goal}")
+    finally:
+        if driver is not None:
+            driver.quit()
+
+
 if __name__ == "__main__":
     main()
+    explorer()

@@ -127,9 +127,15 @@ def test_clicking_a_node_highlights_its_paths_and_writes_the_chain_rule(page):
     lit = browser.execute_script(
         "return Array.from(document.querySelectorAll('g.edge.bpl-on title'))"
         ".map(t => t.textContent)")
-    assert set(lit) == set(data["paths"][key]) and len(lit) == 5  # w1 → × → + → + → σ → out
+    on_path, at = set(), key  # w1 → × → + → + → σ → out: one path, five wires
+    while at != data["out"]:
+        wire = next(k for k, e in data["edges"].items() if e["tail"] == at)
+        on_path.add(wire)
+        at = data["edges"][wire]["head"]
+    assert set(lit) == on_path and len(lit) == 5
     text = _panel(browser)
-    assert "sum over paths = 0.62287" in text and "backprop gives 0.62287" in text
+    assert "1 path(s)" in text and "sum over paths = 0.62287394" in text
+    assert "(backprop gives 0.6229)" in text
     browser.find_element("css selector", "button.bpl-nudge[data-eps='0.1']").click()
     nudged = browser.find_element("css selector", ".bpl-nudged").text
     assert "predicts Δout ≈ 0.06229" in nudged and "Δout = 0.0" in nudged
