@@ -174,6 +174,17 @@ def exponent(op_name: str) -> str | None:
 
 
 _SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript(k: int) -> str:
+    """``12`` as ``₁₂``: how the labs index weights and neurons."""
+    return str(k).translate(_SUBSCRIPT)
+
+
+def superscript(k: int) -> str:
+    """``2`` as ``²``: how the labs number layers (W², b²)."""
+    return str(k).translate(_SUPERSCRIPT)
 
 
 def symbol(op_name: str) -> str:

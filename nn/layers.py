@@ -9,10 +9,11 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
+from autograd.ops import superscript
 
 from .activations import activation as activation_fn
 from .module import Module
-from .scalar import Seed, _name, _sup
+from .scalar import Seed, _name
 
 _RELU_LIKE = {"relu", "leaky_relu", "elu"}
 
@@ -133,7 +134,7 @@ class Sequential(Module):
         for layer in self.layers:
             if isinstance(layer, Linear) and "W" in vars(layer):
                 number += 1
-                layer.W.label, layer.b.label = f"W{_sup(number)}", f"b{_sup(number)}"
+                layer.W.label, layer.b.label = f"W{superscript(number)}", f"b{superscript(number)}"
 
     def out_width(self, nin: int | None) -> int | None:
         width = nin if nin is not None or not self.layers else _in_width(self.layers[0])

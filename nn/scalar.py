@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Constant, Value
+from autograd.ops import subscript, superscript
 
 from .activations import activation as activation_fn
 from .module import Module
@@ -51,7 +52,7 @@ class Neuron(Module):
         has w₁ … wₙ, b, z and a; neuron j of layer l has wˡⱼₖ (from input k), bˡⱼ, zˡⱼ, aˡⱼ.
         Labels are what diagrams show; ``state_dict`` keys do not change."""
         for k, w in enumerate(self.w, 1):
-            w.label = f"w{layer}{neuron}{_sub(k)}"
+            w.label = f"w{layer}{neuron}{subscript(k)}"
         self.b.label = f"b{layer}{neuron}"
         self._z, self._a = f"z{layer}{neuron}", f"a{layer}{neuron}"
 
@@ -82,7 +83,7 @@ class Layer(Module):
 
     def _name_as(self, layer: str = "") -> None:
         for j, neuron in enumerate(self.neurons, 1):
-            neuron._name_as(_sub(j), layer)
+            neuron._name_as(subscript(j), layer)
 
     def forward(self, x: Any) -> Value | list[Value]:
         """A list of outputs, or one Value for a layer of one neuron (as micrograd)."""
@@ -112,7 +113,7 @@ class MLP(Module):
                              output_activation if i == len(sizes) - 1 else activation, seed=rng)
                        for i in range(len(sizes))]
         for number, layer in enumerate(self.layers, 1):
-            layer._name_as(_sup(number))
+            layer._name_as(superscript(number))
 
     def forward(self, x: Any) -> Value | list[Value]:
         x = _inputs(x, self.layers[0].neurons[0].nin, "MLP")
@@ -145,19 +146,9 @@ def _inputs(x: Any, nin: int, who: str) -> list:
 
 @functools.lru_cache(maxsize=4096)
 def _input_label(k: int) -> str:
-    return f"x{_sub(k)}"
+    return f"x{subscript(k)}"
 
 
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _sub(k: int) -> str:
-    return str(k).translate(_SUB)
-
-
-def _sup(k: int) -> str:
-    return str(k).translate(_SUP)
 
 
 def _name(activation: str | Callable) -> str:

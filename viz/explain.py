@@ -134,9 +134,6 @@ def explain(root: Node, leaf: Node, full: bool = False, max_paths: int = 200) ->
     return Explanation(names[id(root)], names[id(leaf)], paths, gradient, full)
 
 
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
 def _names(nodes: list[Node]) -> dict[int, str]:
     """Labels where given; constants by value; other nodes by their operation, numbered in
     forward order: ×₁, +₂, σ₁ …"""
@@ -150,7 +147,7 @@ def _names(nodes: list[Node]) -> dict[int, str]:
         else:
             op = symbol(node.op)
             counts[op] = counts.get(op, 0) + 1
-            names[id(node)] = op + str(counts[op]).translate(_SUBSCRIPT)
+            names[id(node)] = op + ops.subscript(counts[op])
     return names
 
 

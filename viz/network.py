@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops import symbol
+from autograd.ops import subscript, superscript, symbol
 
 from .diagram import RED, Diagram, fmt
 from .theme import get_theme
@@ -69,7 +69,7 @@ def _columns(model: Any) -> list[_Column]:
         raise TypeError(f"draw_network: {type(model).__name__} has no dense layers to draw; "
                         "it draws nn.MLP, nn.Layer, nn.Neuron and nn.Sequential of Dense/Linear")
     first = layers[0]
-    inputs = [{"id": f"x{k}", "label": f"x{_sub(k + 1)}", "shape": "circle"}
+    inputs = [{"id": f"x{k}", "label": f"x{subscript(k + 1)}", "shape": "circle"}
               for k in range(first["nin"])]
     if first["nin"] > MAX_DRAWN:
         inputs = [{"id": "x_all", "label": f"{first['nin']} inputs", "shape": "box"}]
@@ -92,8 +92,8 @@ def _units(layer: dict, number: int, sources: list[str]) -> list[dict]:
     act = symbol(layer["act"]) if layer["act"] else "linear"
     if nout > MAX_DRAWN or len(sources) > MAX_DRAWN + 2 or len(sources) != nin:
         return [{"id": f"L{number}", "shape": "box",
-                 "label": f"{nout} neurons, {act}\nW{_sup(number)} {nin}×{nout}, "
-                          f"b{_sup(number)} {nout}",
+                 "label": f"{nout} neurons, {act}\nW{superscript(number)} {nin}×{nout}, "
+                          f"b{superscript(number)} {nout}",
                  "inputs": [(s, None, None) for s in sources]}]
     units = []
     for j in range(nout):
@@ -184,15 +184,3 @@ def _sequence(model: Any) -> list[Any]:
     if hasattr(model, "layers"):
         return list(model.layers)
     return [model]
-
-
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _sub(k: int) -> str:
-    return str(k).translate(_SUB)
-
-
-def _sup(k: int) -> str:
-    return str(k).translate(_SUP)
