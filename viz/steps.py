@@ -68,7 +68,7 @@ class _Steps:
         self.template = drawing.graph().source
         self.ids = drawing.ids
         self.shows = shows
-        self.names = {id(n): drawing.name(n) for n in passed_nodes(passed)}
+        self.names = {id(n): drawing.name(n) for n, _ in passed}
         self.grads = grads
         self.precision = precision
 
@@ -109,10 +109,6 @@ class _Steps:
 
     def _fmt(self, x: Any) -> str:
         return fmt(x, self.precision)
-
-
-def passed_nodes(passed: list[tuple[Node, Any]]) -> list[Node]:
-    return [node for node, _ in passed]
 
 
 def backward_steps(root: Node, style: str = "circuit", rankdir: str = "LR",
