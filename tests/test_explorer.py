@@ -196,4 +196,51 @@ def test_a_model_has_a_collapsed_view_and_check_colours(browser, tmp_path):
     collapsed = browser.execute_script(
         "return document.querySelectorAll('.bpl-graph')[1].textContent")
     assert "layers.0" in collapsed and "layers.1" in collapsed and " nodes" in collapsed
+    assert "a¹₁ = " in collapsed  # a module's outputs, with their values (and gradients)
+    module = next(g for g in browser.find_elements("css selector", ".bpl-collapsed g.node")
+                  if g.find_element("css selector", "title").get_attribute("textContent")
+                  == "m_layers.1")
+    module.click()  # clicking a module's node expands the modules again
+    hidden = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.bpl-graph')).map(v => v.hidden)")
+    assert hidden == [False, True]
+    browser.execute_script("document.querySelector('.bpl-graph g.cluster')"
+                           ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    hidden = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.bpl-graph')).map(v => v.hidden)")
+    assert hidden == [True, False]  # and clicking a module's box collapses them
     assert "✗ ∂ 0 →" in path.read_text()  # the wrong answer, marked
+
+
+def test_export_downloads_the_current_view_as_svg(page):
+    browser, *_ = page
+    browser.execute_script(
+        "window.exported = null;"
+        "HTMLAnchorElement.prototype.click = function () { window.exported = this.href; };")
+    browser.find_element("css selector", "button.bpl-export").click()
+    href = browser.execute_script("return window.exported")
+    assert href.startswith("data:image/svg+xml") and "%3Csvg" in href
+
+
+def test_inline_in_a_notebook_trusted_and_untrusted(browser, tmp_path):
+    """As Jupyter inserts an output: the HTML as markup (untrusted: its scripts do not run),
+    and, when trusted, each script re-created so that it runs."""
+    y, _ = lab_neuron()
+    fragment = viz.explore(y)._repr_html_()
+    page = tmp_path / "cell.html"
+    page.write_text("<!DOCTYPE html><html><body><div id='out'></div></body></html>",
+                    encoding="utf-8")
+    browser.get(page.as_uri())
+    browser.execute_script("document.getElementById('out').innerHTML = arguments[0];", fragment)
+    state = browser.execute_script(
+        "var e = document.querySelector('.bpl'); return [!!e.dataset.started, "
+        "e.querySelector('.bpl-controls').hidden, !!e.querySelector('svg g.edge')];")
+    assert state == [False, True, True]  # untrusted: the static diagram, no dead controls
+    browser.execute_script(
+        "document.querySelectorAll('#out script:not([type])').forEach(function (old) {"
+        "  var s = document.createElement('script'); s.textContent = old.textContent;"
+        "  old.replaceWith(s); });")
+    state = browser.execute_script(
+        "var e = document.querySelector('.bpl'); return [e.dataset.started, "
+        "e.querySelector('.bpl-controls').hidden];")
+    assert state == ["1", False]  # trusted: the explorer runs inline

@@ -582,14 +582,34 @@ class _Drawing:
                 g.node(self.ids[id(node)], symbol(node.op) if node.parents
                        else self.name(node) or " ", shape="circle" if node.parents
                        else "plaintext")
-        edges = set()
+        wires: dict[tuple, list] = {}  # one wire per value entering or leaving a module
         for child in self.nodes:
-            for parent in child.parents:
+            for i, parent in enumerate(child.parents):
                 a = "m_" + group[id(parent)] if id(parent) in group else self.ids[id(parent)]
                 b = "m_" + group[id(child)] if id(child) in group else self.ids[id(child)]
-                if a != b and (a, b) not in edges:
-                    edges.add((a, b))
-                    g.edge(a, b)
+                if a == b:
+                    continue
+                grad = None
+                if self.show_grad and parent.requires_grad:
+                    grad = edge_grad(child, i, self.grad_of(child))
+                key = (a, b, id(parent))
+                if key in wires:  # the same value used twice inside: its gradients add up
+                    if grad is not None and wires[key][1] is not None:
+                        wires[key][1] = wires[key][1] + grad
+                else:
+                    wires[key] = [parent, grad]
+        for (a, b, _), (parent, grad) in wires.items():
+            g.edge(a, b, label=self.wire_label(parent, grad))
+        if self.root_drawn():
+            root_id = ("m_" + group[id(self.root)]) if id(self.root) in group \
+                else self.ids[id(self.root)]
+            g.node(root_id + "_out", html.escape(self.name(self.root) or "out"),
+                   shape="plaintext")
+            g.edge(root_id, root_id + "_out",
+                   label=self.wire_label(self.root, self.grad_of(self.root)))
+
+    def root_drawn(self) -> bool:
+        return any(n is self.root for n in self.nodes) and id(self.root) not in self.stubs
 
 
 def _model_names(model: Any) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:

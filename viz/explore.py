@@ -238,9 +238,19 @@ function bplStart(root) {
   var svg = root.querySelector(".bpl-graph svg");
   var views = root.querySelectorAll(".bpl-graph");
   var viewButton = root.querySelector(".bpl-views");
-  if (viewButton) viewButton.addEventListener("click", function () {
-    views.forEach(function (v) { v.hidden = !v.hidden; });
-  });
+  function toggleViews() { views.forEach(function (v) { v.hidden = !v.hidden; }); }
+  if (viewButton) viewButton.addEventListener("click", toggleViews);
+  if (views.length > 1) {  // a module's box (boxed view) or node (collapsed view) switches
+    views[0].querySelectorAll("g.cluster").forEach(function (g) {
+      g.addEventListener("click", toggleViews);
+    });
+    views[1].querySelectorAll("g.node").forEach(function (g) {
+      if (g.querySelector("title").textContent.indexOf("m_") === 0) {
+        g.style.cursor = "pointer";
+        g.addEventListener("click", toggleViews);
+      }
+    });
+  }
   var panel = root.querySelector(".bpl-panel");
   var controls = root.querySelector(".bpl-controls");
   controls.hidden = false; panel.hidden = false;
