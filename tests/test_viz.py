@@ -129,6 +129,7 @@ def test_large_graphs_warn_and_collapse():
         collapsed = viz.draw_graph(loss, model=model, collapse=True, max_nodes=100).source
     assert "layers.0" in collapsed and "layers.2" in collapsed and "box3d" in collapsed
     assert collapsed.count("->") < 20
+    assert "label=\"48 values\"" in collapsed  # 16 outputs × 3 examples: counted, not drawn
 
 
 def test_traversal_is_iterative_for_deep_graphs():

@@ -31,6 +31,7 @@ RED = "#c0392b"
 HIGHLIGHT = "#f9e79f"
 LARGE_GRAPH = 1000  # nodes; above this, draw_graph warns and suggests collapse=True
 MAX_LONG_WIRES = 2000  # columns crossed by wires in all; dot needs about 5 s at 2,000
+COLLAPSED_WIRES = 8  # values between two collapsed modules drawn one by one; above, counted
 
 class Diagram(graphviz.Digraph):
     """A diagram (a ``graphviz.Digraph``) that remembers its theme, and shows in Jupyter at
@@ -598,8 +599,15 @@ class _Drawing:
                         wires[key][1] = wires[key][1] + grad
                 else:
                     wires[key] = [parent, grad]
-        for (a, b, _), (parent, grad) in wires.items():
-            g.edge(a, b, label=self.wire_label(parent, grad))
+        per_pair: dict[tuple[str, str], list] = {}
+        for (a, b, _), wire in wires.items():
+            per_pair.setdefault((a, b), []).append(wire)
+        for (a, b), carried in per_pair.items():
+            if len(carried) > COLLAPSED_WIRES:  # too many to read: one wire, with the count
+                g.edge(a, b, label=f"{len(carried)} values", penwidth="2")
+                continue
+            for parent, grad in carried:
+                g.edge(a, b, label=self.wire_label(parent, grad))
         if self.root_drawn():
             root_id = ("m_" + group[id(self.root)]) if id(self.root) in group \
                 else self.ids[id(self.root)]
