@@ -394,6 +394,7 @@ function bplStart(root) {
     if (k === "ArrowRight") show(s + 1); else if (k === "ArrowLeft") show(s - 1);
     else if (k === "Home") show(0); else if (k === "End") show(steps); else return;
     event.preventDefault();
+    event.stopPropagation();  // in Jupyter, the notebook's own shortcuts must not see it
   });
   if (document.body && root.parentElement === document.body) root.focus();
   root.querySelector(".bpl-export").addEventListener("click", function () {
