@@ -230,6 +230,7 @@ class _Drawing:
         # blanks), a "note" row under its first wire, a "fill" (exercise marks)
         self.marks = marks or {}
         self.noted: set[int] = set()
+        self.gate_ids: dict[int, str] = {}  # one drawn gate per loss, numbered as met
         if not isinstance(root, Node):
             raise TypeError(f"{who} needs a Value or Tensor, got {type(root).__name__}")
         if isinstance(precision, bool) or not isinstance(precision, int) \
@@ -450,7 +451,9 @@ class _Drawing:
     def _node_id(self, node: Node) -> str:
         """The drawn node a graph node is part of: its own, or its group's gate."""
         scope = self.group.get(id(node))
-        return self.ids[id(node)] if scope is None else f"gate{id(scope)}"
+        if scope is None:
+            return self.ids[id(node)]
+        return self.gate_ids.setdefault(id(scope), f"gate{len(self.gate_ids)}")
 
     def _circuit(self, g: graphviz.Digraph) -> None:
         items = []
