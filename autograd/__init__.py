@@ -22,6 +22,7 @@ from .graph import (
     topological_order,
     zero_grad,
 )
+from .language import get_language, set_language
 from .opcheck import OpCheckReport, OpCheckRow, check_ops
 from .tensor import Tensor, concatenate, stack, tensor_op
 from .value import Constant, Value, value_op
@@ -42,6 +43,7 @@ __all__ = [
     "detect_anomaly",
     "edge_grad",
     "forward_order",
+    "get_language",
     "grad",
     "gradcheck",
     "is_grad_enabled",
@@ -49,6 +51,7 @@ __all__ = [
     "no_grad",
     "numerical_grad",
     "ops",
+    "set_language",
     "stack",
     "tensor_op",
     "topological_order",

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .graph import Node, grad, no_grad
+from .language import tr
 
 _RED = "#b00"
 
@@ -55,9 +56,9 @@ class GradRow:
 
     @property
     def verdict(self) -> str:
-        wrong = [who for who, ok in (("autograd", self.analytic_ok), ("by hand", self.by_hand_ok))
-                 if ok is False]
-        return "ok" if not wrong else " and ".join(wrong) + " ≠ numeric"
+        wrong = [tr(who) for who, ok in (("autograd", self.analytic_ok),
+                                         ("by hand", self.by_hand_ok)) if ok is False]
+        return tr("ok") if not wrong else f" {tr('and')} ".join(wrong) + " " + tr("≠ numeric")
 
 
 class GradcheckReport:
@@ -93,9 +94,10 @@ class GradcheckReport:
     def _table(self) -> tuple[list[str], list[list[str]]]:
         hand = any(row.by_hand is not None for row in self.rows)
         several = self.outputs > 1
-        header = [*(["output"] if several else []), "input", "autograd", "numeric",
-                  *(["by hand"] if hand else []), "abs error", "rel error",
-                  *(["by hand error"] if hand else []), "verdict"]
+        header = [tr(h) for h in [*(["output"] if several else []), "input", "autograd",
+                                  "numeric", *(["by hand"] if hand else []), "abs error",
+                                  "rel error", *(["by hand error"] if hand else []),
+                                  "verdict"]]
         body = [[*([row.output or ""] if several else []), row.name, _fmt(row.analytic),
                  _fmt(row.numeric),
                  *([_fmt(row.by_hand) if row.by_hand is not None else "—"] if hand else []),
@@ -108,10 +110,11 @@ class GradcheckReport:
 
     def summary(self) -> str:
         n, n_ok = len(self.rows), sum(r.analytic_ok for r in self.rows)
-        agree = [f"autograd agrees with finite differences on {n_ok} of {n}"]
+        agree = [tr("gradcheck {result}: autograd agrees with finite differences on {ok} of "
+                    "{n}", result=tr("passed" if self else "FAILED"), ok=n_ok, n=n)]
         hand = [r.by_hand_ok for r in self.rows if r.by_hand_ok is not None]
         if hand:
-            agree.append(f"by hand on {sum(hand)} of {len(hand)}")
+            agree.append(tr("by hand on {ok} of {n}", ok=sum(hand), n=len(hand)))
         upcast = f"; {'/'.join(sorted(set(self.upcast)))} inputs checked in float64" \
             if self.upcast else ""
         if self.projections:
@@ -119,9 +122,9 @@ class GradcheckReport:
                        "projections")
         elif self.outputs > 1:
             upcast += f"; {self.outputs} outputs, every row of the Jacobian checked"
-        return (f"gradcheck {'passed' if self else 'FAILED'}: {', '.join(agree)} "
-                f"(central differences, eps={self.eps:g}; "
-                f"agree: |g - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|{upcast})")
+        return (f"{', '.join(agree)} ({tr('central differences')}, eps={self.eps:g}; "
+                f"{tr('agree')}: |g - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|"
+                f"{upcast})")
 
     def __str__(self) -> str:
         header, body = self._table()

@@ -18,6 +18,7 @@ import numpy as np
 import autograd
 from autograd import Node, Tensor, Value
 from autograd.graph import in_scope
+from autograd.language import tr
 
 
 class Module:
@@ -105,14 +106,14 @@ class Module:
                     continue
             rows.append((name or type(self).__name__, type(module).__name__,
                          _shapes(module, params), str(sum(_size(p) for _, p in params))))
-        header = ("module", "type", "parameters", "count")
+        header = tuple(tr(h) for h in ("module", "type", "parameters", "count"))
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
 
         def line(cells) -> str:
             return "  ".join(c.ljust(w) if i < 3 else c.rjust(w)
                              for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
-        total = f"total: {self.num_parameters():,} parameters"
+        total = tr("total: {n} parameters", n=f"{self.num_parameters():,}")
         return "\n".join([repr(self), "", line(header), line("-" * w for w in widths),
                           *(line(r) for r in rows), total])
 
@@ -265,7 +266,7 @@ def _direct_parameters(module: Module) -> Iterator[tuple[str, Node]]:
 
 def _shapes(module: Module, params: list[tuple[str, Node]]) -> str:
     if all(isinstance(p, Value) for _, p in params):
-        return f"{len(params)} scalars"
+        return tr("{n} scalars", n=len(params))
     return ", ".join(f"{name} {tuple(p.data.shape)}" for name, p in params)
 
 

@@ -1,6 +1,8 @@
 """Pictures of backpropagation: graph diagrams in the labs' style, the backward pass step
 by step, the chain rule written out, and training plots."""
 
+from autograd.language import get_language, set_language
+
 from .check import CheckReport, CheckRow, check
 from .diagram import draw_graph, save
 from .explain import Explanation, explain
@@ -34,6 +36,7 @@ __all__ = [
     "draw_network",
     "explain",
     "explore",
+    "get_language",
     "get_theme",
     "plot_activation",
     "plot_decision_boundary",
@@ -44,6 +47,7 @@ __all__ = [
     "save",
     "save_gif",
     "save_steps",
+    "set_language",
     "set_theme",
     "worksheet",
 ]

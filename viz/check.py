@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, backward_pass, edge_grad, forward_order, ops
+from autograd.language import tr
 
 from .diagram import fmt
 
@@ -50,7 +51,7 @@ class CheckRow:
 
     @property
     def verdict(self) -> str:
-        return "right" if self.ok else f"wrong: {self.mistake}"
+        return tr("right") if self.ok else f"{tr('wrong')}: {self.mistake}"
 
 
 class CheckReport:
@@ -94,15 +95,17 @@ class CheckReport:
 
     def summary(self) -> str:
         right = sum(row.ok for row in self.rows)
-        text = f"check: {right} of {len(self.rows)} answers right"
+        text = tr("check: {right} of {n} answers right", right=right, n=len(self.rows))
         if self.first_wrong is not None:
-            text += (f"; the first wrong one, nearest the loss, is the {self.first_wrong.quantity}"
-                     f" of {self.first_wrong.label}: fix it first")
+            text += tr("; the first wrong one, nearest the loss, is the {quantity} of {label}: "
+                       "fix it first", quantity=tr(self.first_wrong.quantity),
+                       label=self.first_wrong.label)
         return text
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
-        header = ["node", "quantity", "given", "expected", "verdict", "explanation"]
-        body = [[r.label, r.quantity, _show(r.given), _show(r.expected), r.verdict,
+        header = [tr(h) for h in ("node", "quantity", "given", "expected", "verdict",
+                                  "explanation")]
+        body = [[r.label, tr(r.quantity), _show(r.given), _show(r.expected), r.verdict,
                  r.explanation] for r in self.rows]
         return header, body
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd import Node, Value, grad, local_derivative, ops, topological_order
+from autograd.language import tr
 
 from .diagram import fmt, symbol
 
@@ -55,23 +56,24 @@ class Explanation:
         return sum(p.product for p in self.paths)
 
     def __str__(self) -> str:
-        lines = [f"∂{self.root_name}/∂{self.leaf_name}: {len(self.paths)} path(s) from "
-                 f"{self.leaf_name} to {self.root_name}"]
+        lines = [f"∂{self.root_name}/∂{self.leaf_name}: "
+                 + tr("{n} path(s) from {leaf} to {root}", n=len(self.paths),
+                      leaf=self.leaf_name, root=self.root_name)]
         folded = 0
         for k, path in enumerate(self.paths, 1):
             shown = path.shown(self.full)
             folded += len(path.steps) - len(shown)
             chain = " → ".join([path.steps[0].parent, *(s.child for s in path.steps)])
-            lines.append(f"path {k}: {chain}")
+            lines.append(f"{tr('path')} {k}: {chain}")
             for s in shown:
                 lines.append(f"    ∂{s.child}/∂{s.parent} = {s.formula} = {fmt(s.value, 6)}")
-            lines.append(f"    product = {' · '.join(fmt(s.value, 6) for s in shown)} "
+            lines.append(f"    {tr('product')} = {' · '.join(fmt(s.value, 6) for s in shown)} "
                          f"= {fmt(path.product, 6)}")
-        lines.append(f"sum over paths = {fmt(self.total, 8)}   (backprop gives "
+        lines.append(f"{tr('sum over paths')} = {fmt(self.total, 8)}   ({tr('backprop gives')} "
                      f"{fmt(self.gradient, 8)})")
         if folded:
-            lines.append(f"({folded} factor(s) of 1 from + not written: a + passes its gradient "
-                         "on unchanged; explain(..., full=True) writes them)")
+            lines.append(tr("({n} factor(s) of 1 from + not written: a + passes its gradient on "
+                            "unchanged; explain(..., full=True) writes them)", n=folded))
         return "\n".join(lines)
 
     __repr__ = __str__

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from autograd import Tensor, no_grad, ops
+from autograd.language import tr
 
 from .diagram import symbol
 from .theme import get_theme
@@ -65,11 +66,12 @@ def plot_history(history: Any, ax: Any = None) -> Any:
         axes = np.atleast_1d(_axes(ax, len(names)))
     for a, name in zip(axes, names):
         epochs = np.arange(1, len(curves[name]) + 1)
-        a.plot(epochs, curves[name], label=f"train {name}")
+        a.plot(epochs, curves[name], label=f"{tr('train')} {tr(name)}")
         if f"val_{name}" in curves:
-            a.plot(epochs, curves[f"val_{name}"], label=f"validation {name}", linestyle="--")
-        a.set_xlabel("epoch")
-        a.set_ylabel(name)
+            a.plot(epochs, curves[f"val_{name}"], label=f"{tr('validation')} {tr(name)}",
+                   linestyle="--")
+        a.set_xlabel(tr("epoch"))
+        a.set_ylabel(tr(name))
         a.legend()
         a.grid(alpha=0.3)
     return axes if len(axes) > 1 else axes[0]
@@ -84,8 +86,8 @@ def plot_runs(runs: Mapping[str, Any], key: str = "loss", ax: Any = None,
     for label, history in runs.items():
         values = _curves(history)[key]
         ax.plot(np.arange(1, len(values) + 1), values, label=str(label))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(key)
+    ax.set_xlabel(tr("epoch"))
+    ax.set_ylabel(tr(key))
     if log:
         ax.set_yscale("log")
     ax.legend()
@@ -157,7 +159,7 @@ def plot_activation(name: str, ax: Any = None, x: Any = None, **options: Any) ->
     y.sum().backward()
     ax = _axes(ax)
     ax.plot(x, y.data, label=f"{symbol(name)}(x)")
-    ax.plot(x, t.grad, label="derivative", linestyle="--")
+    ax.plot(x, t.grad, label=tr("derivative"), linestyle="--")
     ax.axhline(0, color="grey", linewidth=0.5)
     ax.axvline(0, color="grey", linewidth=0.5)
     ax.set_xlabel("x")
@@ -179,7 +181,7 @@ def plot_neuron_response(neuron: Any, ax: Any = None, resolution: int = 50) -> A
         z = np.array([[neuron([a, b]).data for a in grid] for b in grid])
     ax = _axes(ax, size=(4.5, 4.0))
     image = ax.contourf(gx, gy, z, levels=20, cmap="viridis")
-    ax.figure.colorbar(image, ax=ax, label="output")
+    ax.figure.colorbar(image, ax=ax, label=tr("output"))
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     w = ", ".join(f"{v.data:.3g}" for v in neuron.w)
