@@ -1,0 +1,104 @@
+"""Student versions of the lab notebooks, made from the solutions by cell tags.
+
+    python notebooks/student.py           write every student version
+    python notebooks/student.py --check   exit 1 if any student version is out of date
+
+In a solution notebook (``notebooks/**/NN_name.ipynb``):
+
+- a code cell tagged ``solution`` becomes a ``# TODO`` cell: its leading comment lines (the
+  question) are kept, the code is replaced by ``# TODO: your code here``;
+- a cell tagged ``hidden`` (an ``assert`` that only guards the notebook itself) is dropped;
+- every output is cleared.
+
+The student version goes beside it, in ``student/`` with the same file name. A notebook
+with no cell tagged ``solution`` has no student version (it is not an exercise yet).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+
+
+def solutions(root: Path = HERE) -> list[Path]:
+    """Every solution notebook under ``root`` (not the student versions)."""
+    return sorted(p for p in root.rglob("*.ipynb")
+                  if "student" not in p.relative_to(root).parts[:-1]
+                  and ".ipynb_checkpoints" not in p.parts)
+
+
+def student_path(solution: Path) -> Path:
+    return solution.parent / "student" / solution.name
+
+
+def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
+    """The student version of a solution notebook, or None if it has no solution cell."""
+    tags = [set(cell.get("metadata", {}).get("tags", [])) for cell in notebook.cells]
+    if not any("solution" in t for t in tags):
+        return None
+    out = nbformat.v4.new_notebook(metadata=notebook.metadata)
+    for cell, cell_tags in zip(notebook.cells, tags):
+        if "hidden" in cell_tags:
+            continue
+        if cell.cell_type == "code" and "solution" in cell_tags:
+            question = []
+            for line in cell.source.splitlines():
+                if not line.startswith("#"):
+                    break
+                question.append(line)
+            source = "\n".join([*question, "# TODO: your code here"])
+            out.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": ["todo"]}))
+        elif cell.cell_type == "code":
+            out.cells.append(nbformat.v4.new_code_cell(cell.source, metadata=_kept(cell)))
+        else:
+            out.cells.append(nbformat.v4.new_markdown_cell(cell.source, metadata=_kept(cell)))
+    return out
+
+
+def _kept(cell: nbformat.NotebookNode) -> dict:
+    tags = [t for t in cell.get("metadata", {}).get("tags", []) if t not in ("solution",)]
+    return {"tags": tags} if tags else {}
+
+
+def _text(notebook: nbformat.NotebookNode) -> str:
+    """A notebook as it is written to disk (cell ids removed: they are random)."""
+    copy = json.loads(nbformat.writes(notebook))
+    for cell in copy.get("cells", []):
+        cell.pop("id", None)
+    return json.dumps(copy, indent=1, sort_keys=True, ensure_ascii=False)
+
+
+def main(argv: list[str], root: Path = HERE) -> int:
+    check = "--check" in argv
+    stale, made = [], []
+    for solution in solutions(root):
+        version = student_version(nbformat.read(solution, as_version=4))
+        target = student_path(solution)
+        if version is None:
+            if target.exists():
+                stale.append(f"{target.relative_to(root)} (its solution has no solution cell)")
+            continue
+        text = _text(version)
+        if target.exists() and _text(nbformat.read(target, as_version=4)) == text:
+            continue
+        if check:
+            stale.append(str(target.relative_to(root)))
+        else:
+            target.parent.mkdir(exist_ok=True)
+            nbformat.write(version, target)
+            made.append(str(target.relative_to(root)))
+    for line in made:
+        print(f"wrote {line}")
+    if check and stale:
+        print("out of date (run ./dev notebooks): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

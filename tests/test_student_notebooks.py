@@ -1,0 +1,55 @@
+"""Issue #14 (first part): student versions are made from the solutions by cell tags, and
+the committed ones are up to date (the suite runs ./dev notebooks --check's code)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("student", ROOT / "notebooks" / "student.py")
+student = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(student)
+
+
+def _lab(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Ejercicio 1.1"),
+        nbformat.v4.new_code_cell("# Compute dL/dw by hand.\ngrad_w = 2 * 3.0",
+                                  metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("assert grad_w == 6.0", metadata={"tags": ["hidden"]}),
+        nbformat.v4.new_code_cell("viz.check(L, grads={'w': grad_w})"),
+    ]
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="check: 1 of 1")]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+def test_a_student_version_keeps_the_question_and_drops_answers_and_hidden_cells(tmp_path):
+    _lab(tmp_path / "es" / "01_neurona.ipynb")
+    assert student.main([], root=tmp_path) == 0
+    made = nbformat.read(tmp_path / "es" / "student" / "01_neurona.ipynb", as_version=4)
+    sources = [c.source for c in made.cells]
+    assert sources == ["## Ejercicio 1.1", "# Compute dL/dw by hand.\n# TODO: your code here",
+                       "viz.check(L, grads={'w': grad_w})"]
+    assert "2 * 3.0" not in str(made) and all(not c.get("outputs") for c in made.cells
+                                              if c.cell_type == "code")
+
+
+def test_check_finds_an_out_of_date_student_version(tmp_path, capsys):
+    _lab(tmp_path / "en" / "01_neuron.ipynb")
+    assert student.main(["--check"], root=tmp_path) == 1  # not made yet
+    assert student.main([], root=tmp_path) == 0
+    assert student.main(["--check"], root=tmp_path) == 0
+    nb = nbformat.read(tmp_path / "en" / "01_neuron.ipynb", as_version=4)
+    nb.cells[0].source = "## Exercise 1.1 (changed)"
+    nbformat.write(nb, tmp_path / "en" / "01_neuron.ipynb")
+    assert student.main(["--check"], root=tmp_path) == 1
+    assert "en/student/01_neuron.ipynb" in capsys.readouterr().err
+
+
+def test_the_committed_student_versions_are_up_to_date():
+    assert student.main(["--check"]) == 0
