@@ -7,6 +7,8 @@
 - :func:`gradcheck` and :func:`numerical_grad` check gradients by central differences.
 """
 
+__backprop_lens__ = True  # nn and viz check this: another package may be called autograd too
+
 from . import ops
 from .gradcheck import GradcheckError, GradcheckReport, GradRow, gradcheck, numerical_grad
 from .graph import (

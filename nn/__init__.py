@@ -7,6 +7,9 @@
   :func:`perceptron_train` is the classic perceptron rule.
 """
 
+# isort: off
+from . import _clash  # noqa: F401  (first: checks that autograd is this project's engine)
+# isort: on
 from . import data, losses, optim
 from .activations import (
     ACTIVATIONS,

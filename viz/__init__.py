@@ -1,6 +1,9 @@
 """Pictures of backpropagation: graph diagrams in the labs' style, the backward pass step
 by step, the chain rule written out, and training plots."""
 
+# isort: off
+import nn._clash  # noqa: F401  (first: checks that autograd is this project's engine)
+# isort: on
 from autograd.language import get_language, set_language
 
 from .check import CheckReport, CheckRow, check
