@@ -8,6 +8,7 @@ not trained but is saved, as PyTorch saves buffers.
 
 from __future__ import annotations
 
+import html
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -91,9 +92,12 @@ class Module:
         """How many numbers the model learns (seed 003: "how many parameters?")."""
         return sum(_size(p) for p in self.parameters())
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
         """A table with one row per module that holds parameters (a layer of neurons is one
-        row): its parameters' shapes and how many numbers they hold, then the total."""
+        row): its parameters' shapes and how many numbers they hold, then the total.
+
+        It is text (print it, search it), and shows as a table when it is the last line of
+        a Jupyter cell: plain text in a terminal, an HTML table in a notebook."""
         modules = list(self.named_modules())
         folded = tuple(f"{name}." for name, m in modules if name and m._summary_row)
         rows = []
@@ -114,8 +118,9 @@ class Module:
                              for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
         total = tr("total: {n} parameters", n=f"{self.num_parameters():,}")
-        return "\n".join([repr(self), "", line(header), line("-" * w for w in widths),
+        text = "\n".join([repr(self), "", line(header), line("-" * w for w in widths),
                           *(line(r) for r in rows), total])
+        return Summary(text, header, rows, total)
 
     def __repr__(self) -> str:
         children = [(name, m) for name, m in self._children()]
@@ -228,6 +233,26 @@ def read_npz(path: str | Path) -> dict[str, np.ndarray]:
 def _npz(path: str | Path) -> Path:
     path = Path(path)
     return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+
+class Summary(str):
+    """``Module.summary()``: the table as text, which Jupyter shows as an HTML table (and a
+    terminal as the text itself, not as an escaped string)."""
+
+    def __new__(cls, text: str, header: tuple, rows: list, total: str) -> Summary:
+        made = super().__new__(cls, text)
+        made.header, made.rows, made.total = header, rows, total
+        return made
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                       for row in self.rows)
+        return (f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+                f"<p>{html.escape(self.total)}</p>")
 
 
 def _named(value: Any, name: str) -> Iterator[tuple[str, Node]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -40,6 +41,27 @@ class History:
     def _add(self, values: dict[str, float]) -> None:
         for key, value in values.items():
             self.history.setdefault(key, []).append(value)
+
+    def __repr__(self) -> str:
+        """Short: how many epochs, and each quantity's first and last value."""
+        if not self.epoch:
+            return "History(no epoch)"
+        trend = ", ".join(f"{key} {values[0]:.4g} → {values[-1]:.4g}"
+                          for key, values in self.history.items())
+        return f"History({len(self.epoch)} epochs: {trend})"
+
+    def _repr_html_(self) -> str:
+        """A table: each quantity at the first, the best and the last epoch."""
+        if not self.epoch:
+            return "<p>History: no epoch</p>"
+        head = "<tr><th></th><th>first</th><th>best</th><th>last</th></tr>"
+        rows = []
+        for key, values in self.history.items():
+            best = min(values) if "loss" in key else max(values)
+            rows.append(f"<tr><td>{html.escape(key)}</td><td>{values[0]:.4g}</td>"
+                        f"<td>{best:.4g}</td><td>{values[-1]:.4g}</td></tr>")
+        return (f"<p>History of {len(self.epoch)} epochs</p><table><thead>{head}</thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
