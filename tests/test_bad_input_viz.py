@@ -122,3 +122,13 @@ def test_backward_steps_and_gif_warn_above_a_size(tmp_path):
         list(viz.backward_steps(small))
     t = Tensor([1.0, 2.0], requires_grad=True)
     assert len(list(viz.backward_steps((t * t).sum()))) == 3  # Tensors step too: sum, *
+
+
+def test_a_missing_dot_is_one_clear_sentence(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no dot
+    x = Value(1.0, label="x")
+    with pytest.raises(viz.GraphvizMissing, match=r"Graphviz's 'dot' program is not installed, "
+                                                  r"so diagrams cannot be drawn \(everything "
+                                                  r"else works\)\. Install it: apt-get install"):
+        viz.save(viz.draw_graph(x * 2), tmp_path / "g.svg")
+    assert not (tmp_path / "g.svg").exists()
