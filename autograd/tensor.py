@@ -773,6 +773,10 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None, op: str) -> int
 def _check_power(a: np.ndarray, n: Any, op: str) -> None:
     """The domain of a ** n, for a number or an array ``n``: the same rule for both."""
     n = np.asarray(n)
+    if n.ndim == 0 and float(n).is_integer():  # the common case: only 0 ** negative to check
+        if n < 0 and (a == 0).any():
+            raise ZeroDivisionError(f"{op}: zero to a negative power")
+        return
     fractional = n != np.round(n)
     if (np.broadcast_to(a < 0, np.broadcast_shapes(a.shape, n.shape)) & fractional).any():
         raise ValueError(f"{op}: a negative base to a non-integer power is not real")

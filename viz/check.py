@@ -173,7 +173,8 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
     for child in nodes:
         for i, parent in enumerate(child.parents):
             consumers.setdefault(id(parent), []).append((child, i))
-    given_grads = {id(_node(key, by_label, nodes)): (key, v) for key, v in (grads or {}).items()}
+    given_grads = {id(node): (key, v, node) for key, v in (grads or {}).items()
+                   for node in [_node(key, by_label, nodes)]}
     rows: list[tuple[int, CheckRow]] = []
     for key, value in (values or {}).items():
         node = _node(key, by_label, nodes)
@@ -183,8 +184,7 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
             "" if ok else f"the forward value of {_name(node, key)} is {_show(node.data)}",
             node)))
     wrong_grads: list[tuple[int, CheckRow]] = []
-    for node_id, (key, given) in given_grads.items():
-        node = next(n for n in nodes if id(n) == node_id)
+    for node_id, (key, given, node) in given_grads.items():
         name = _name(node, key)
         want = expected[node_id]
         if _close(given, want, rtol, atol):
@@ -254,13 +254,14 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
             return "missing_factor", (
                 f"you gave the gradient arriving at {_name(child, None)} only; multiply by its "
                 f"local derivative ∂{_name(child, None)}/∂{name} = {_formula(child, i)}")
-    for child, i, factor in _factors_above(node, expected, consumers):
+    factors = _factors_above(node, expected, consumers)
+    for child, i, factor in factors:
         if np.any(factor != 1) and close(w * factor):
             return "extra_factor", (
                 f"one factor too many: {_op_name(child)}′ is applied twice (an extra "
                 f"∂{_name(child, None)}/∂{_name(child.parents[i], None)} = {_formula(child, i)}"
                 f" = {_show(factor)}); ∂L/∂{name} = {_show(want)}")
-    for child, i, factor in _factors_above(node, expected, consumers):
+    for child, i, factor in factors:
         if np.all(factor != 0) and np.any(factor != 1) and close(w / factor):
             return "missing_factor", (
                 f"a factor of the chain is missing: ∂{_name(child, None)}/"
