@@ -28,6 +28,43 @@ _SPANISH = {
     "node": "nodo", "quantity": "magnitud", "given": "dada", "expected": "esperada",
     "explanation": "explicación", "right": "correcta", "wrong": "incorrecta",
     "value": "valor", "grad": "gradiente",
+    "answer": "respuesta", "not answered": "sin responder",
+    " ({n} not answered yet)": " ({n} sin responder todavía)",
+    "not answered yet: replace None by your answer":
+        "sin responder todavía: reemplace None por su respuesta",
+    "the answer is {want}": "la respuesta es {want}",
+    "the shape is {given}, it should be {want}": "la forma es {given}, debería ser {want}",
+    "the forward value of {name} is {want}": "el valor (forward) de {name} es {want}",
+    "the sign is wrong: ∂L/∂{name} = {want}; check the sign of each local derivative (a − has "
+    "∂/∂b = −1)": "el signo está mal: ∂L/∂{name} = {want}; revise el signo de cada derivada "
+    "local (una − tiene ∂/∂b = −1)",
+    "{name} feeds {n} nodes and its gradient is the sum over all of them; the paths through "
+    "{left_out} are missing (∂L/∂{name} = {want})": "{name} alimenta {n} nodos y su gradiente "
+    "es la suma sobre todos ellos; faltan los caminos que pasan por {left_out} "
+    "(∂L/∂{name} = {want})",
+    "you gave the local derivative ∂{child}/∂{name} = {formula} only; multiply by the gradient "
+    "arriving from the loss, ∂L/∂{child} = {upstream}": "dio solo la derivada local "
+    "∂{child}/∂{name} = {formula}; multiplíquela por el gradiente que llega desde la pérdida, "
+    "∂L/∂{child} = {upstream}",
+    "you gave the gradient arriving at {child} only; multiply by its local derivative "
+    "∂{child}/∂{name} = {formula}": "dio solo el gradiente que llega a {child}; multiplíquelo "
+    "por su derivada local ∂{child}/∂{name} = {formula}",
+    "one factor too many: {op}′ is applied twice (an extra ∂{child}/∂{parent} = {formula} = "
+    "{factor}); ∂L/∂{name} = {want}": "un factor de más: {op}′ se aplica dos veces (un "
+    "∂{child}/∂{parent} = {formula} = {factor} de más); ∂L/∂{name} = {want}",
+    "a factor of the chain is missing: ∂{child}/∂{parent} = {formula} = {factor}; ∂L/∂{name} = "
+    "{want}": "falta un factor de la cadena: ∂{child}/∂{parent} = {formula} = {factor}; "
+    "∂L/∂{name} = {want}",
+    "∂L/∂{name} = {want}; write the chain rule path by path (explain())": "∂L/∂{name} = "
+    "{want}; escriba la regla de la cadena camino por camino (explain())",
+    "this is ∂L/∂{name} computed after {stale} had already been moved by one step (lr = {lr}): "
+    "compute every gradient first, with the old weights, then update them all (∂L/∂{name} = "
+    "{want})": "esto es ∂L/∂{name} calculado después de mover {stale} un paso (lr = {lr}): "
+    "calcule primero todos los gradientes, con los pesos viejos, y después actualícelos todos "
+    "(∂L/∂{name} = {want})",
+    "consistent with the gradients you gave further up, but one of those is wrong, so this one "
+    "is too (it should be {want})": "coherente con los gradientes que dio más arriba, pero uno "
+    "de ellos está mal, así que este también (debería ser {want})",
     # explain
     "{n} path(s) from {leaf} to {root}": "{n} camino(s) de {leaf} a {root}",
     "path": "camino", "product": "producto", "sum over paths": "suma sobre los caminos",

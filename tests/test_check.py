@@ -252,3 +252,46 @@ def test_mistakes_on_small_tensors_and_nothing_changes():
     sz = 1 / (1 + np.exp(-2.0 * x.data))
     twice = 3.0 * (sz * (1 - sz)) ** 2 * 2.0  # σ′ applied twice, elementwise
     assert viz.check(out, grads={"x": twice})["x"].mistake == "extra_factor"
+
+
+# ---------------------------------------------------------------- student notebooks (#14)
+
+
+def test_an_unanswered_blank_is_said_so_and_does_not_count_as_a_mistake():
+    L, (w1, w2, b, z, p) = seed_000()
+    report = viz.check(L, grads={"w2": None, "b": p.data})
+    assert not report and report.first_wrong is None
+    assert report["w2"].mistake == "unanswered" and report["w2"].verdict == "not answered"
+    assert "replace None" in report["w2"].explanation
+    assert "1 of 2 answers right (1 not answered yet)" in report.summary()
+    assert report["w2"].expected is None  # a blank does not give the answer away
+    assert list(report.marks()) == [id(b)]  # nothing drawn for the blank
+
+
+def test_check_answer_checks_numbers_arrays_shapes_and_words():
+    assert viz.check_answer(0.5000004, 0.5)
+    assert not viz.check_answer(0.6, 0.5)
+    report = viz.check_answer({"W1": (3, 2), "b1": [0.0, 1.0]}, {"W1": (3, 2), "b1": [0, 1, 2]})
+    assert report["W1"].ok and not report["b1"].ok
+    assert report["b1"].explanation == "the shape is (2,), it should be (3,)"
+    assert viz.check_answer([3, 2], (3, 2)) and not viz.check_answer((2, 3), (3, 2))
+    assert viz.check_answer("linear", "linear") and not viz.check_answer(True, False)
+    blank = viz.check_answer(None, 1.0, name="lr")
+    assert blank["lr"].mistake == "unanswered" and not blank
+    with pytest.raises(KeyError, match="no question named W9"):
+        viz.check_answer({"W9": 1}, {"W1": 1})
+
+
+def test_explanations_follow_the_language():
+    from autograd import set_language
+
+    L, _ = seed_000()
+    set_language("es")
+    try:
+        row = viz.check(L, grads={"w2": 0.09247804})["w2"]
+        assert row.explanation.startswith("un factor de más: σ′ se aplica dos veces")
+        blank = viz.check_answer(None, 1.0)
+        assert blank.rows[0].explanation.startswith("sin responder todavía")
+    finally:
+        set_language("en")
+    assert viz.check(L, grads={"w2": 0.09247804})["w2"].explanation.startswith("one factor")

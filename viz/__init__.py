@@ -6,7 +6,7 @@ import nn._clash  # noqa: F401  (first: checks that autograd is this project's e
 # isort: on
 from autograd.language import get_language, set_language
 
-from .check import CheckReport, CheckRow, check
+from .check import CheckReport, CheckRow, check, check_answer
 from .diagram import draw_graph, save
 from .explain import Explanation, explain
 from .explore import Explorer, explore
@@ -35,6 +35,7 @@ __all__ = [
     "Worksheet",
     "backward_steps",
     "check",
+    "check_answer",
     "draw_graph",
     "draw_network",
     "explain",

@@ -32,6 +32,7 @@ from autograd.language import tr
 from .diagram import fmt
 
 MISTAKES = ("sign", "missing_path", "missing_factor", "extra_factor", "stale", "other")
+UNANSWERED = "unanswered"  # the answer is still None (a student notebook's blank)
 GREEN, ORANGE = "#1e8449", "#b9770e"
 
 
@@ -51,6 +52,8 @@ class CheckRow:
 
     @property
     def verdict(self) -> str:
+        if self.mistake == UNANSWERED:
+            return tr("not answered")
         return tr("right") if self.ok else f"{tr('wrong')}: {self.mistake}"
 
 
@@ -79,7 +82,7 @@ class CheckReport:
         wire, the first wrong one filled."""
         found: dict[int, dict] = {}
         for row in self.rows:
-            if row.node is None:
+            if row.node is None or row.mistake == UNANSWERED:
                 continue
             mark = found.setdefault(id(row.node), {"note": ""})
             symbol_ = "∂" if row.quantity == "grad" else "value"
@@ -96,6 +99,9 @@ class CheckReport:
     def summary(self) -> str:
         right = sum(row.ok for row in self.rows)
         text = tr("check: {right} of {n} answers right", right=right, n=len(self.rows))
+        blank = sum(row.mistake == UNANSWERED for row in self.rows)
+        if blank:
+            text += tr(" ({n} not answered yet)", n=blank)
         if self.first_wrong is not None:
             text += tr("; the first wrong one, nearest the loss, is the {quantity} of {label}: "
                        "fix it first", quantity=tr(self.first_wrong.quantity),
@@ -176,12 +182,22 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
     given_grads = {id(node): (key, v, node) for key, v in (grads or {}).items()
                    for node in [_node(key, by_label, nodes)]}
     rows: list[tuple[int, CheckRow]] = []
+    for quantity, answers in (("value", values), ("grad", grads)):
+        for key, value in (answers or {}).items():
+            if value is None:
+                node = _node(key, by_label, nodes)
+                rows.append((order.get(id(node), 0), _unanswered(_name(node, key), quantity,
+                                                                 node)))
+    given_grads = {key: v for key, v in given_grads.items() if v[1] is not None}
     for key, value in (values or {}).items():
+        if value is None:
+            continue
         node = _node(key, by_label, nodes)
         ok = _close(value, node.data, rtol, atol)
         rows.append((order.get(id(node), 0), CheckRow(
             _name(node, key), "value", value, node.data, ok, None if ok else "other",
-            "" if ok else f"the forward value of {_name(node, key)} is {_show(node.data)}",
+            "" if ok else tr("the forward value of {name} is {want}", name=_name(node, key),
+                             want=_show(node.data)),
             node)))
     wrong_grads: list[tuple[int, CheckRow]] = []
     for node_id, (key, given, node) in given_grads.items():
@@ -195,22 +211,70 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
         if mistake == "other" and lr is not None:
             stale = _stale(root, nodes, node, given, expected, lr, rtol, atol)
             if stale is not None:
-                mistake, why = "stale", (
-                    f"this is ∂L/∂{_name(node, key)} computed after {stale} had already been "
-                    f"moved by one step (lr = {lr:g}): compute every gradient first, with the "
-                    f"old weights, then update them all (∂L/∂{_name(node, key)} = "
-                    f"{_show(want)})")
+                mistake, why = "stale", tr(
+                    "this is ∂L/∂{name} computed after {stale} had already been moved by one "
+                    "step (lr = {lr}): compute every gradient first, with the old weights, then "
+                    "update them all (∂L/∂{name} = {want})", name=name, stale=stale,
+                    lr=f"{lr:g}", want=_show(want))
         upstream = _from_student_upstream(node, given_grads, expected, consumers)
         if upstream is not None and _close(given, upstream, rtol, atol) and mistake == "other":
             mistake = "propagated"
-            why = (f"consistent with the gradients you gave further up, but one of those is "
-                   f"wrong, so this one is too (it should be {_show(want)})")
+            why = tr("consistent with the gradients you gave further up, but one of those is "
+                     "wrong, so this one is too (it should be {want})", want=_show(want))
         row = CheckRow(name, "grad", given, want, False, mistake, why, node)
         rows.append((order[node_id], row))
         wrong_grads.append((order[node_id], row))
     rows.sort(key=lambda item: item[0])
     first = min(wrong_grads, key=lambda item: item[0])[1] if wrong_grads else None
     return CheckReport([row for _, row in rows], first)
+
+
+def check_answer(given: Any, expected: Any, name: str = "answer", rtol: float = 1e-3,
+                 atol: float = 1e-6) -> CheckReport:
+    """Check answers that are not about a graph node: a number, an array, a shape, a word.
+
+    ``given`` and ``expected`` are one answer each, or dicts of answers by name (every name
+    of ``expected`` is checked). Numbers and arrays are right within atol + rtol·|expected|;
+    shapes (tuples of ints), strings and booleans must be equal. ``None`` is "not answered
+    yet" (the blank of a student notebook). Returns the same report as :func:`check`.
+    """
+    if isinstance(expected, Mapping):
+        if not isinstance(given, Mapping):
+            raise TypeError(f"check_answer: expected answers for {', '.join(map(str, expected))}"
+                            f"; give a dict with those names, got {type(given).__name__}")
+        unknown = sorted(set(map(str, given)) - set(map(str, expected)))
+        if unknown:
+            raise KeyError(f"check_answer: no question named {', '.join(unknown)}; the "
+                           f"questions are {', '.join(map(str, expected))}")
+        pairs = [(str(k), given.get(k), v) for k, v in expected.items()]
+    else:
+        pairs = [(name, given, expected)]
+    return CheckReport([_answer_row(label, g, want, rtol, atol) for label, g, want in pairs],
+                       None)
+
+
+def _answer_row(label: str, given: Any, want: Any, rtol: float, atol: float) -> CheckRow:
+    if given is None:
+        return _unanswered(label, "answer", None)
+    exact = isinstance(want, (str, bool, tuple)) or (
+        isinstance(want, list) and all(isinstance(v, (str, bool)) for v in want))
+    if exact:
+        ok = (tuple(given) if isinstance(given, (list, tuple)) and isinstance(want, tuple)
+              else given) == want
+        why = "" if ok else tr("the answer is {want}", want=_show(want))
+    else:
+        ok = _close(given, want, rtol, atol)
+        why = ""
+        if not ok:
+            g_shape, w_shape = np.shape(given), np.shape(want)
+            why = (tr("the shape is {given}, it should be {want}", given=g_shape, want=w_shape)
+                   if g_shape != w_shape else tr("the answer is {want}", want=_show(want)))
+    return CheckRow(label, "answer", given, want, ok, None if ok else "other", why)
+
+
+def _unanswered(label: str, quantity: str, node: Any) -> CheckRow:
+    return CheckRow(label, quantity, None, None, False, UNANSWERED,
+                    tr("not answered yet: replace None by your answer"), node)
 
 
 # ---------------------------------------------------------------- what went wrong
@@ -227,8 +291,8 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
         return _close(given, a, rtol, atol)
 
     if np.any(w != 0) and close(-w):
-        return "sign", (f"the sign is wrong: ∂L/∂{name} = {_show(want)}; check the sign of "
-                        "each local derivative (a − has ∂/∂b = −1)")
+        return "sign", tr("the sign is wrong: ∂L/∂{name} = {want}; check the sign of each "
+                          "local derivative (a − has ∂/∂b = −1)", name=name, want=_show(want))
     parts = [(child, i, edge_grad(child, i, expected[id(child)]))
              for child, i in consumers.get(id(node), [])]
     parts = [p for p in parts if p[2] is not None]
@@ -238,36 +302,41 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
                 if close(sum(parts[k][2] for k in subset)):
                     left_out = [_name(parts[k][0], None) for k in range(len(parts))
                                 if k not in subset]
-                    return "missing_path", (
-                        f"{name} feeds {len(parts)} nodes and its gradient is the sum over all "
-                        f"of them; the paths through {', '.join(left_out)} are missing "
-                        f"(∂L/∂{name} = {_show(want)})")
+                    return "missing_path", tr(
+                        "{name} feeds {n} nodes and its gradient is the sum over all of them; "
+                        "the paths through {left_out} are missing (∂L/∂{name} = {want})",
+                        name=name, n=len(parts), left_out=", ".join(left_out), want=_show(want))
     for child, i, _ in parts:
         upstream = expected[id(child)]
         local = _local(child, i, upstream)
         if local is not None and np.any(local != 1) and close(local) and not close(want):
-            return "missing_factor", (
-                f"you gave the local derivative ∂{_name(child, None)}/∂{name} = "
-                f"{_formula(child, i)} only; multiply by the gradient arriving from the loss, "
-                f"∂L/∂{_name(child, None)} = {_show(upstream)}")
+            return "missing_factor", tr(
+                "you gave the local derivative ∂{child}/∂{name} = {formula} only; multiply by "
+                "the gradient arriving from the loss, ∂L/∂{child} = {upstream}",
+                child=_name(child, None), name=name, formula=_formula(child, i),
+                upstream=_show(upstream))
         if len(parts) == 1 and np.any(upstream != want) and close(upstream):
-            return "missing_factor", (
-                f"you gave the gradient arriving at {_name(child, None)} only; multiply by its "
-                f"local derivative ∂{_name(child, None)}/∂{name} = {_formula(child, i)}")
+            return "missing_factor", tr(
+                "you gave the gradient arriving at {child} only; multiply by its local "
+                "derivative ∂{child}/∂{name} = {formula}", child=_name(child, None), name=name,
+                formula=_formula(child, i))
     factors = _factors_above(node, expected, consumers)
     for child, i, factor in factors:
         if np.any(factor != 1) and close(w * factor):
-            return "extra_factor", (
-                f"one factor too many: {_op_name(child)}′ is applied twice (an extra "
-                f"∂{_name(child, None)}/∂{_name(child.parents[i], None)} = {_formula(child, i)}"
-                f" = {_show(factor)}); ∂L/∂{name} = {_show(want)}")
+            return "extra_factor", tr(
+                "one factor too many: {op}′ is applied twice (an extra ∂{child}/∂{parent} = "
+                "{formula} = {factor}); ∂L/∂{name} = {want}", op=_op_name(child),
+                child=_name(child, None), parent=_name(child.parents[i], None),
+                formula=_formula(child, i), factor=_show(factor), name=name, want=_show(want))
     for child, i, factor in factors:
         if np.all(factor != 0) and np.any(factor != 1) and close(w / factor):
-            return "missing_factor", (
-                f"a factor of the chain is missing: ∂{_name(child, None)}/"
-                f"∂{_name(child.parents[i], None)} = {_formula(child, i)} = {_show(factor)}; "
-                f"∂L/∂{name} = {_show(want)}")
-    return "other", f"∂L/∂{name} = {_show(want)}; write the chain rule path by path (explain())"
+            return "missing_factor", tr(
+                "a factor of the chain is missing: ∂{child}/∂{parent} = {formula} = {factor}; "
+                "∂L/∂{name} = {want}", child=_name(child, None),
+                parent=_name(child.parents[i], None), formula=_formula(child, i),
+                factor=_show(factor), name=name, want=_show(want))
+    return "other", tr("∂L/∂{name} = {want}; write the chain rule path by path (explain())",
+                       name=name, want=_show(want))
 
 
 def _stale(root: Node, nodes: list[Node], node: Node, given: Any, expected: dict, lr: float,
@@ -447,6 +516,8 @@ def _close(given: Any, want: Any, rtol: float, atol: float) -> bool:
 
 
 def _show(x: Any) -> str:
+    if x is None:
+        return "—"
     if isinstance(x, np.ndarray) and x.ndim:
         return "[" + ", ".join(fmt(v, 4) for v in x.ravel()[:6]) + (", …]" if x.size > 6 else "]")
     try:
