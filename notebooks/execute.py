@@ -1,6 +1,8 @@
-"""Run every lab notebook top to bottom with a real kernel and save it with its outputs:
-python notebooks/execute.py [NAME ...]. The committed notebooks show what the library draws
-today; tests/test_notebooks.py runs them the same way (without saving)."""
+"""Run the solution notebooks top to bottom with a real kernel and save them with their
+outputs: python notebooks/execute.py [--new] [NAME ...]. ``--new`` runs only the notebooks
+that have never been executed (what notebooks/build.py just wrote). The committed notebooks
+show what the library draws today; tests/test_notebooks.py runs them the same way (without
+saving)."""
 
 from __future__ import annotations
 
@@ -13,16 +15,27 @@ from nbclient import NotebookClient
 HERE = Path(__file__).resolve().parent
 
 
-def main(names: list[str]) -> None:
-    paths = sorted(HERE.glob("*.ipynb"))
-    if names:
-        paths = [p for p in paths if any(n in p.name for n in names)]
-    for path in paths:
+def solution_notebooks() -> list[Path]:
+    return sorted(p for lang in ("en", "es") for p in (HERE / lang).glob("*.ipynb"))
+
+
+def executed(notebook: nbformat.NotebookNode) -> bool:
+    return any(c.get("execution_count") for c in notebook.cells if c.cell_type == "code")
+
+
+def main(argv: list[str]) -> None:
+    new = "--new" in argv
+    names = [a for a in argv if a != "--new"]
+    for path in solution_notebooks():
+        if names and not any(n in str(path.relative_to(HERE)) for n in names):
+            continue
         notebook = nbformat.read(path, as_version=4)
-        NotebookClient(notebook, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(HERE)}}).execute()
+        if new and executed(notebook):
+            continue
+        NotebookClient(notebook, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
         nbformat.write(notebook, path)
-        print(f"executed {path.name}")
+        print(f"executed {path.relative_to(HERE)}")
 
 
 if __name__ == "__main__":

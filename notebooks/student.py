@@ -6,7 +6,9 @@
 In a solution notebook (``notebooks/**/NN_name.ipynb``):
 
 - a code cell tagged ``solution`` becomes a ``# TODO`` cell: its leading comment lines (the
-  question) are kept, the code is replaced by ``# TODO: your code here``;
+  question) are kept, the code is replaced by ``# TODO: your code here`` and ``name = None``
+  for each answer the next code cell (its check) reads, so that the check says "not
+  answered yet" instead of failing;
 - a cell tagged ``hidden`` (an ``assert`` that only guards the notebook itself) is dropped;
 - every output is cleared.
 
@@ -16,6 +18,7 @@ with no cell tagged ``solution`` has no student version (it is not an exercise y
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 from pathlib import Path
@@ -36,13 +39,17 @@ def student_path(solution: Path) -> Path:
     return solution.parent / "student" / solution.name
 
 
+TODO = {"en": "# TODO: your code here", "es": "# TODO: escriba aquí su código"}
+
+
 def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
     """The student version of a solution notebook, or None if it has no solution cell."""
     tags = [set(cell.get("metadata", {}).get("tags", [])) for cell in notebook.cells]
     if not any("solution" in t for t in tags):
         return None
+    language = notebook.metadata.get("backprop_lens", {}).get("language", "en")
     out = nbformat.v4.new_notebook(metadata=notebook.metadata)
-    for cell, cell_tags in zip(notebook.cells, tags):
+    for k, (cell, cell_tags) in enumerate(zip(notebook.cells, tags)):
         if "hidden" in cell_tags:
             continue
         if cell.cell_type == "code" and "solution" in cell_tags:
@@ -51,13 +58,40 @@ def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | 
                 if not line.startswith("#"):
                     break
                 question.append(line)
-            source = "\n".join([*question, "# TODO: your code here"])
+            check = next((c.source for c, t in zip(notebook.cells[k + 1:], tags[k + 1:])
+                          if c.cell_type == "code" and "hidden" not in t), "")
+            blanks = [f"{name} = None" for name in answers(cell.source, [check])]
+            source = "\n".join([*question, TODO[language], *blanks])
             out.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": ["todo"]}))
         elif cell.cell_type == "code":
             out.cells.append(nbformat.v4.new_code_cell(cell.source, metadata=_kept(cell)))
         else:
             out.cells.append(nbformat.v4.new_markdown_cell(cell.source, metadata=_kept(cell)))
     return out
+
+
+def answers(solution: str, later: list[str]) -> list[str]:
+    """The names a solution cell defines that the ``later`` cells read: the student's
+    answers, which the student version leaves as ``None`` so that the check after it says
+    "not answered yet" instead of failing with a NameError."""
+    defined: list[str] = []
+    for statement in ast.parse(solution).body:
+        targets = []
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in getattr(statement, "targets", [getattr(statement, "target", None)]):
+                targets.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        elif isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
+            targets.append(statement.name)
+        defined.extend(t for t in targets if t not in defined)
+    read = set()
+    for source in later:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython magics: not Python, and not reading answers
+            continue
+        read.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                    and isinstance(n.ctx, ast.Load))
+    return [name for name in defined if name in read]
 
 
 def _kept(cell: nbformat.NotebookNode) -> dict:

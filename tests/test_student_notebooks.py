@@ -33,7 +33,8 @@ def test_a_student_version_keeps_the_question_and_drops_answers_and_hidden_cells
     assert student.main([], root=tmp_path) == 0
     made = nbformat.read(tmp_path / "es" / "student" / "01_neurona.ipynb", as_version=4)
     sources = [c.source for c in made.cells]
-    assert sources == ["## Ejercicio 1.1", "# Compute dL/dw by hand.\n# TODO: your code here",
+    assert sources == ["## Ejercicio 1.1",
+                       "# Compute dL/dw by hand.\n# TODO: your code here\ngrad_w = None",
                        "viz.check(L, grads={'w': grad_w})"]
     assert "2 * 3.0" not in str(made) and all(not c.get("outputs") for c in made.cells
                                               if c.cell_type == "code")
@@ -53,3 +54,34 @@ def test_check_finds_an_out_of_date_student_version(tmp_path, capsys):
 
 def test_the_committed_student_versions_are_up_to_date():
     assert student.main(["--check"]) == 0
+
+
+def test_answers_are_the_names_a_later_cell_reads():
+    solution = "import math\nhelper = 2\nw, (b, c) = 1, (2, 3)\ndef f(x):\n    return x\n"
+    assert student.answers(solution, ["print(w, c, f(1))", "%matplotlib inline"]) == \
+        ["w", "c", "f"]
+
+
+def test_a_spanish_notebook_gets_a_spanish_todo(tmp_path):
+    _lab(tmp_path / "es" / "01_neurona.ipynb")
+    nb = nbformat.read(tmp_path / "es" / "01_neurona.ipynb", as_version=4)
+    nb.metadata["backprop_lens"] = {"language": "es"}
+    made = student.student_version(nb)
+    assert made.cells[1].source.splitlines()[1] == "# TODO: escriba aquí su código"
+
+
+def test_no_committed_student_notebook_keeps_a_solution():
+    """A todo cell holds only the question (comments), the TODO line and blanks (None)."""
+    versions = [p for p in (ROOT / "notebooks").rglob("student/*.ipynb")]
+    assert versions, "no student notebook was made"
+    for path in versions:
+        solution = nbformat.read(path.parent.parent / path.name, as_version=4)
+        made = nbformat.read(path, as_version=4)
+        todos = [c for c in made.cells if "todo" in c.metadata.get("tags", [])]
+        assert todos, f"{path} has no exercise"
+        for cell in todos:
+            for line in cell.source.splitlines():
+                assert line.startswith("#") or line.endswith(" = None"), (path, line)
+        assert all(not c.get("outputs") for c in made.cells if c.cell_type == "code")
+        hidden = [c.source for c in solution.cells if "hidden" in c.metadata.get("tags", [])]
+        assert not set(hidden) & {c.source for c in made.cells}, path

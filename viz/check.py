@@ -518,6 +518,10 @@ def _close(given: Any, want: Any, rtol: float, atol: float) -> bool:
 def _show(x: Any) -> str:
     if x is None:
         return "—"
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, list) and len(x) > 6 and all(isinstance(v, (int, float)) for v in x):
+        x = np.asarray(x, dtype=float)
     if isinstance(x, np.ndarray) and x.ndim:
         return "[" + ", ".join(fmt(v, 4) for v in x.ravel()[:6]) + (", …]" if x.size > 6 else "]")
     try:
