@@ -79,6 +79,7 @@ _SPANISH = {
     # plots
     "epoch": "época", "loss": "pérdida", "accuracy": "exactitud", "train": "entrenamiento",
     "validation": "validación", "derivative": "derivada",
+    "predicted class": "clase predicha", "true class": "clase verdadera", "unit": "neurona",
 }
 
 _current = "en"

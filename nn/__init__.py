@@ -28,11 +28,11 @@ from .layers import Concatenate, Dense, Linear, Sequential
 from .module import Module
 from .perceptron import PerceptronResult, perceptron_train
 from .scalar import MLP, Layer, Neuron
-from .training import History, accuracy, evaluate, fit, predict
+from .training import History, accuracy, confusion_matrix, evaluate, fit, predict
 
 __all__ = [
     "ACTIVATIONS", "ELU", "MLP", "Concatenate", "Dense", "History", "Identity", "Layer",
     "LeakyReLU", "Linear", "Module", "Neuron", "PerceptronResult", "ReLU", "Sequential",
-    "Sigmoid", "Sign", "Softmax", "Softplus", "Step", "Tanh", "accuracy", "data", "evaluate",
-    "fit", "losses", "optim", "perceptron_train", "predict",
+    "Sigmoid", "Sign", "Softmax", "Softplus", "Step", "Tanh", "accuracy", "confusion_matrix",
+    "data", "evaluate", "fit", "losses", "optim", "perceptron_train", "predict",
 ]

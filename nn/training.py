@@ -192,6 +192,28 @@ def accuracy(prediction: Any, y: Any, loss: Callable | None = None) -> float:
     return float(np.mean((p > threshold) == (y > 0.5)))
 
 
+def confusion_matrix(prediction: Any, y: Any, classes: int | None = None) -> np.ndarray:
+    """Counts of (true class, predicted class): row i, column j is the number of examples of
+    class i predicted as j. ``prediction`` is the model's outputs (one column per class) or
+    the predicted class indices; ``y`` the class indices or one-hot rows."""
+    p, y = np.asarray(prediction), np.asarray(y)
+    if len(p) != len(y):
+        raise ValueError(f"confusion_matrix: {len(p)} predictions but {len(y)} target(s)")
+    predicted = p.argmax(axis=1) if p.ndim == 2 else p.reshape(-1)
+    truth = y.argmax(axis=1) if y.ndim == 2 else y.reshape(-1)
+    for name, values in (("predicted classes", predicted), ("targets", truth)):
+        if not np.all(np.equal(np.mod(values, 1), 0)) or (values < 0).any():
+            raise ValueError(f"confusion_matrix: the {name} must be class indices 0, 1, …")
+    predicted, truth = predicted.astype(int), truth.astype(int)
+    largest = int(max(predicted.max(initial=0), truth.max(initial=0)))
+    n = classes if classes is not None else largest + 1
+    if largest >= n:
+        raise ValueError(f"confusion_matrix: a class index is ≥ classes={n}")
+    matrix = np.zeros((n, n), dtype=np.int64)
+    np.add.at(matrix, (truth, predicted), 1)
+    return matrix
+
+
 def _forward(model: Module, X: np.ndarray) -> Any:
     if _is_tensor_model(model):
         return model(Tensor(X.astype(_dtype(model), copy=False)))

@@ -258,7 +258,7 @@ def test_mistakes_on_small_tensors_and_nothing_changes():
 
 
 def test_an_unanswered_blank_is_said_so_and_does_not_count_as_a_mistake():
-    L, (w1, w2, b, z, p) = seed_000()
+    L, (_, _, b, _, p) = seed_000()
     report = viz.check(L, grads={"w2": None, "b": p.data})
     assert not report and report.first_wrong is None
     assert report["w2"].mistake == "unanswered" and report["w2"].verdict == "not answered"

@@ -76,3 +76,12 @@ def test_english_is_restored_and_unknown_languages_are_refused(spanish):
     assert "input" in _reports()[0]
     with pytest.raises(ValueError, match="unknown language 'fr'; choose one of en, es"):
         viz.set_language("fr")
+
+
+def test_the_image_plots_follow_the_language_too(spanish):
+    matrix = nn.confusion_matrix([0, 1, 1], [0, 1, 0], classes=2)
+    ax = viz.plot_confusion_matrix(matrix)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("clase predicha", "clase verdadera")
+    assert ax.get_title() == "exactitud: 66.7%"
+    axes = viz.plot_weights(np.ones((4, 2)), shape=(2, 2))
+    assert axes.ravel()[0].get_title() == "neurona 1"

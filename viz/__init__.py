@@ -13,10 +13,13 @@ from .explore import Explorer, explore
 from .network import draw_network
 from .plots import (
     plot_activation,
+    plot_confusion_matrix,
     plot_decision_boundary,
     plot_history,
+    plot_images,
     plot_neuron_response,
     plot_runs,
+    plot_weights,
 )
 from .render import GraphvizMissing
 from .steps import backward_steps, save_gif, save_steps
@@ -43,10 +46,13 @@ __all__ = [
     "get_language",
     "get_theme",
     "plot_activation",
+    "plot_confusion_matrix",
     "plot_decision_boundary",
     "plot_history",
+    "plot_images",
     "plot_neuron_response",
     "plot_runs",
+    "plot_weights",
     "random_exercise",
     "save",
     "save_gif",

@@ -189,6 +189,103 @@ def plot_neuron_response(neuron: Any, ax: Any = None, resolution: int = 50) -> A
     return ax
 
 
+@themed
+def plot_confusion_matrix(matrix: Any, class_names: Sequence[str] | None = None,
+                          ax: Any = None) -> Any:
+    """A confusion matrix (``nn.confusion_matrix``): rows are the true classes, columns the
+    predicted ones, each cell its count; the diagonal is what was right."""
+    m = np.asarray(matrix)
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise ValueError(f"plot_confusion_matrix: needs a square matrix, got shape {m.shape}")
+    names = list(class_names) if class_names is not None else [str(k) for k in range(len(m))]
+    if len(names) != len(m):
+        raise ValueError(f"plot_confusion_matrix: {len(names)} class names for {len(m)} classes")
+    ax = _axes(ax, size=(5.5, 4.8))
+    image = ax.imshow(m, cmap="Blues")
+    ax.figure.colorbar(image, ax=ax, label=tr("count"))
+    ticks = range(len(m))
+    ax.set_xticks(ticks, names, rotation=45 if max(map(len, names)) > 2 else 0, ha="right"
+                  if max(map(len, names)) > 2 else "center")
+    ax.set_yticks(ticks, names)
+    ax.set_xlabel(tr("predicted class"))
+    ax.set_ylabel(tr("true class"))
+    limit = m.max() / 2 if m.size else 0
+    for i in ticks:
+        for j in ticks:
+            ax.text(j, i, f"{m[i, j]}", ha="center", va="center", fontsize="small",
+                    color="white" if m[i, j] > limit else "black")
+    right = np.trace(m) / m.sum() if m.sum() else 0.0
+    ax.set_title(f"{tr('accuracy')}: {right:.1%}")
+    return ax
+
+
+def _as_images(rows: Any, shape: Sequence[int] | None, who: str) -> np.ndarray:
+    """Rows of pixels as images (n, H, W) or (n, H, W, 3), each scaled to [0, 1]."""
+    a = np.asarray(rows, dtype=np.float64)
+    if shape is not None:
+        try:
+            a = a.reshape(len(a), *shape)
+        except ValueError:
+            raise ValueError(f"{who}: rows of {a[0].size} values cannot be images of shape "
+                             f"{tuple(shape)}") from None
+    if a.ndim == 4 and a.shape[1] in (1, 3):  # channels first (CIFAR's layout): move them
+        a = np.moveaxis(a, 1, -1)
+    if a.ndim == 4 and a.shape[-1] == 1:
+        a = a[..., 0]
+    if a.ndim not in (3, 4):
+        raise ValueError(f"{who}: needs images (n, H, W), (n, C, H, W) or rows with shape=; "
+                         f"got shape {a.shape}")
+    low = a.reshape(len(a), -1).min(axis=1).reshape(-1, *[1] * (a.ndim - 1))
+    high = a.reshape(len(a), -1).max(axis=1).reshape(-1, *[1] * (a.ndim - 1))
+    return (a - low) / np.where(high > low, high - low, 1.0)
+
+
+@themed
+def plot_images(images: Any, labels: Any = None, predicted: Any = None,
+                class_names: Sequence[str] | None = None, shape: Sequence[int] | None = None,
+                ncols: int = 8) -> Any:
+    """A grid of images with their classes: the true one, and the predicted one (green if
+    right, red if wrong). ``shape`` turns rows of pixels into images: (8, 8) for the digits,
+    (3, 32, 32) for CIFAR-10. Returns the axes."""
+    a = _as_images(images, shape, "plot_images")
+    n = len(a)
+    def name(k: Any) -> str:
+        return class_names[int(k)] if class_names is not None else str(int(k))
+
+    rows = max(1, -(-n // ncols))
+    _, axes = plt.subplots(rows, ncols, figsize=(1.5 * ncols, 1.75 * rows), squeeze=False,
+                             layout="constrained")
+    for k, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if k >= n:
+            continue
+        ax.imshow(a[k], cmap="gray" if a.ndim == 3 else None)
+        title, colour = [], "black"
+        if labels is not None:
+            title.append(name(labels[k]))
+        if predicted is not None:
+            title.append(f"→ {name(predicted[k])}")
+            if labels is not None:
+                colour = "tab:green" if int(predicted[k]) == int(labels[k]) else "tab:red"
+        ax.set_title(" ".join(title), color=colour, fontsize="small")
+    return axes
+
+
+@themed
+def plot_weights(W: Any, shape: Sequence[int], ncols: int = 10, count: int | None = None) -> Any:
+    """The first layer's weights as images: column j of ``W`` (inputs × units) is what unit
+    j looks for in the input, drawn in the input's own ``shape``. Returns the axes."""
+    w = np.asarray(getattr(W, "data", W), dtype=np.float64)
+    if w.ndim != 2:
+        raise ValueError(f"plot_weights: needs a weight matrix (inputs, units), got shape "
+                         f"{w.shape}")
+    columns = w.T[:count] if count is not None else w.T
+    axes = plot_images(columns, shape=shape, ncols=min(ncols, len(columns)))
+    for j, ax in enumerate(axes.ravel()[:len(columns)]):
+        ax.set_title(f"{tr('unit')} {j + 1}", fontsize="small")
+    return axes
+
+
 def caption_font(size: int) -> Any:
     """A TrueType font for text drawn on images (GIF captions): matplotlib's DejaVu Sans,
     which it ships, so it is there wherever viz runs."""
