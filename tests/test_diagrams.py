@@ -4,6 +4,7 @@ source, and where the real dot puts things in its SVG."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -233,3 +234,20 @@ def test_concatenate_reads_its_input_once_and_clusters_come_in_order():
     clusters = re.findall(r'subgraph "cluster_([^"]+)"', source)
     assert clusters == sorted(clusters, key=lambda c: [int(k) if k.isdigit() else k
                                                        for k in re.split(r"\.", c)])
+
+
+def test_a_diagram_saved_as_png_is_a_picture_not_dot_text(tmp_path):
+    """graphviz's Digraph.save writes the DOT source whatever the extension; Diagram.save
+    draws .png/.svg/.pdf and keeps graphviz's behaviour for other names."""
+    from autograd import Value
+
+    y = (Value(2.0, label="x") * 3.0).tanh()
+    diagram = viz.draw_graph(y)
+    png = diagram.save(tmp_path / "graph.png")
+    assert Path(png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = diagram.save("graph.svg", directory=tmp_path)
+    assert Path(svg).read_text().lstrip().startswith(("<?xml", "<svg"))
+    source = diagram.save(tmp_path / "graph.gv")
+    assert Path(source).read_text().startswith("digraph")
+    rendered = diagram.render(tmp_path / "rendered", format="svg")  # graphviz's own path
+    assert Path(rendered).exists()

@@ -46,6 +46,19 @@ class Diagram(graphviz.Digraph):
         html_view = f'<div style="overflow-x: auto; max-width: 100%">{svg}</div>'
         return {"text/html": html_view, "image/svg+xml": svg}
 
+    def save(self, filename: Any = None, directory: Any = None, *,
+             skip_existing: bool | None = False) -> str:
+        """Write the diagram: ``.svg``, ``.png`` or ``.pdf`` are drawn by ``dot`` (as
+        :func:`viz.save` does); any other name gets the DOT source, as graphviz's ``save``.
+
+        (graphviz's own ``save`` writes the DOT source whatever the extension: a file named
+        ``graph.png`` would hold text, not a picture.)
+        """
+        if filename is not None and Path(str(filename)).suffix.lower() in (".svg", ".png", ".pdf"):
+            path = Path(directory) / filename if directory else Path(filename)
+            return str(save(self, path))  # the module's save: dot, under a time limit
+        return super().save(filename, directory=directory, skip_existing=skip_existing)
+
 
 def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_grad: bool = True,
                precision: int = 4, model: Any = None, collapse: bool = False,

@@ -28,8 +28,14 @@ def themed(plot: Callable) -> Callable:
               "xtick.labelsize": t.plot_font * 0.9, "ytick.labelsize": t.plot_font * 0.9,
               "lines.linewidth": t.plot_line, "figure.dpi": min(t.dpi, 150),
               "savefig.dpi": t.dpi}
-        with plt.rc_context(rc):
+        # Only these keys are set and restored: plt.rc_context restores every rcParam,
+        # the backend included, and in Jupyter that stops every later figure from showing.
+        old = {key: plt.rcParams[key] for key in rc}
+        plt.rcParams.update(rc)
+        try:
             return plot(*args, **kwargs)
+        finally:
+            plt.rcParams.update(old)
     return wrapper
 
 
