@@ -110,6 +110,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     n = len(X)
     size = n if batch_size is None else batch_size
     history = History()
+    forward = _forwarder(model)
     bar = tqdm(range(1, epochs + 1), disable=not verbose, desc="fit", unit="epoch")
     for epoch in bar:
         model.train()
@@ -118,7 +119,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
         for k, start in enumerate(range(0, n, size), 1):
             batch = order[start:start + size]
             optimizer.zero_grad()
-            prediction = _forward(model, X[batch])
+            prediction = forward(X[batch])
             L = loss(prediction, _target_for(prediction, y[batch], loss))
             if l2:
                 L = L + losses.l2(weights, l2)
@@ -215,17 +216,17 @@ def confusion_matrix(prediction: Any, y: Any, classes: int | None = None) -> np.
 
 
 def _forward(model: Module, X: np.ndarray) -> Any:
-    if _is_tensor_model(model):
-        return model(Tensor(X.astype(_dtype(model), copy=False)))
-    return [model(x) for x in X]
+    return _forwarder(model)(X)
 
 
-def _is_tensor_model(model: Module) -> bool:
-    return any(isinstance(p, Tensor) for p in model.parameters())
-
-
-def _dtype(model: Module) -> Any:
-    return next(p.data.dtype for p in model.parameters() if isinstance(p, Tensor))
+def _forwarder(model: Module) -> Callable[[np.ndarray], Any]:
+    """How to feed ``model`` a batch, decided once (finding the parameters walks the whole
+    model): a Tensor of the parameters' dtype, or one example at a time for Values."""
+    tensors = [p for p in model.parameters() if isinstance(p, Tensor)]
+    if tensors:
+        dtype = tensors[0].data.dtype
+        return lambda X: model(Tensor(X.astype(dtype, copy=False)))
+    return lambda X: [model(x) for x in X]
 
 
 def _target_for(prediction: Any, y: np.ndarray, loss: Callable) -> Any:

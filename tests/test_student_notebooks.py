@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("student", ROOT / "notebooks" / "student.py")
@@ -85,3 +86,24 @@ def test_no_committed_student_notebook_keeps_a_solution():
         assert all(not c.get("outputs") for c in made.cells if c.cell_type == "code")
         hidden = [c.source for c in solution.cells if "hidden" in c.metadata.get("tags", [])]
         assert not set(hidden) & {c.source for c in made.cells}, path
+
+
+def test_the_bilingual_format_picks_each_language(tmp_path, monkeypatch):
+    spec_b = importlib.util.spec_from_file_location("build", ROOT / "notebooks" / "build.py")
+    build = importlib.util.module_from_spec(spec_b)
+    spec_b.loader.exec_module(build)
+    source = tmp_path / "source" / "09.lab"
+    source.parent.mkdir()
+    source.write_text("%% names 09_test 09_prueba\n%% md\n@en\n# Title\n@es\n# Título\n"
+                      "%% code solution\n# «Exercise|Ejercicio»: x\nx = 1  # «one|uno»\n"
+                      "%% code hidden\nassert x == 1\n", encoding="utf-8")
+    en, es = build.notebook(source, "en"), build.notebook(source, "es")
+    assert [c.source for c in en.cells] == ["# Title", "# Exercise: x\nx = 1  # one",
+                                            "assert x == 1"]
+    assert [c.source for c in es.cells] == ["# Título", "# Ejercicio: x\nx = 1  # uno",
+                                            "assert x == 1"]
+    assert es.cells[1].metadata["tags"] == ["solution"]
+    bad = tmp_path / "source" / "10.lab"
+    bad.write_text("%% names a b\n%% markdown\n", encoding="utf-8")
+    with pytest.raises(build.SourceError, match="10.lab:2: unknown cell header"):
+        build.parse(bad)
