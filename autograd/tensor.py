@@ -107,6 +107,32 @@ class Tensor(Node):
         extra += f", label={self.label!r}" if self.label is not None else ""
         return f"Tensor({body}{extra})"
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: shape, dtype and label, then the values as a table (a corner of them,
+        up to 8×8, for a larger one) and the gradient beside them when there is one."""
+        import html
+
+        def table(a: np.ndarray) -> str:
+            a = np.atleast_2d(a) if a.ndim < 2 else a.reshape(-1, a.shape[-1])
+            rows, cols = min(a.shape[0], 8), min(a.shape[1], 8)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{a[i, j]:.4g}</td>" for j in range(cols))
+                + ("<td>…</td>" if a.shape[1] > cols else "") + "</tr>" for i in range(rows))
+            more = f"<tr><td colspan={cols + 1}>…</td></tr>" if a.shape[0] > rows else ""
+            return f'<table style="font-family: monospace">{body}{more}</table>'
+
+        head = f"Tensor {'×'.join(map(str, self.shape)) or 'scalar'}, {self.dtype}"
+        head += f", label {self.label!r}" if self.label is not None else ""
+        head += ", requires_grad" if self.requires_grad else ""
+        parts = [f"<b>{html.escape(head)}</b>"]
+        if self.data.ndim > 2:
+            parts.append("<p>(the leading axes flattened into rows)</p>")
+        cells = [f"<td>data{table(self.data)}</td>"]
+        if self.grad is not None:
+            cells.append(f"<td>grad{table(np.asarray(self.grad))}</td>")
+        parts.append(f"<table><tr>{''.join(cells)}</tr></table>")
+        return "".join(parts)
+
     # ---------------------------------------------------------------- elementwise arithmetic
 
     def __add__(self, other: ArrayLike) -> Tensor:

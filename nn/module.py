@@ -134,6 +134,10 @@ class Module:
     def extra_repr(self) -> str:
         return ""
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: the structure, then the table of parameters (``summary()``)."""
+        return f"<pre>{html.escape(repr(self))}</pre>{self.summary()._repr_html_()}"
+
     def _children(self) -> Iterator[tuple[str, Module]]:
         for name, value in vars(self).items():
             yield from ((path, m) for path, m in _items(value, name) if isinstance(m, Module))

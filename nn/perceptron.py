@@ -20,6 +20,13 @@ class PerceptronResult:
     converged: bool
     errors_per_epoch: list[int] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        errors = self.errors_per_epoch
+        shown = (f"{errors}" if len(errors) <= 8
+                 else f"[{', '.join(map(str, errors[:3]))}, …, {', '.join(map(str, errors[-3:]))}]")
+        return (f"PerceptronResult(converged={self.converged}, epochs={self.epochs}, "
+                f"updates={self.updates}, errors_per_epoch={shown})")
+
 
 def perceptron_train(neuron: Neuron, X, y, lr: float = 1.0,
                      max_epochs: int = 100) -> PerceptronResult:
