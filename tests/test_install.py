@@ -37,17 +37,18 @@ def dist(tmp_path_factory) -> Path:
 
 def test_the_wheel_holds_the_three_packages_and_the_sdist_the_sources(dist):
     wheel = next(dist.glob("backprop_lens-*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert {n.split("/")[0] for n in names if not n.startswith("backprop_lens")} == \
         {"autograd", "nn", "viz"}
     assert "nn/_clash.py" in names and "autograd/ops.py" in names
-    metadata = next(n for n in names if n.endswith("METADATA"))
-    text = zipfile.ZipFile(wheel).read(metadata).decode()
     for requirement in ("numpy", "graphviz", "matplotlib", "tqdm"):
-        assert f"Requires-Dist: {requirement}" in text
-    assert "Requires-Dist: torch" not in text.split("Provides-Extra")[0]  # torch: an extra
+        assert f"Requires-Dist: {requirement}" in metadata
+    assert "Requires-Dist: torch" not in metadata.split("Provides-Extra")[0]  # an extra
     sdist = next(dist.glob("backprop_lens-*.tar.gz"))
-    members = {m.split("/", 1)[1] for m in tarfile.open(sdist).getnames() if "/" in m}
+    with tarfile.open(sdist) as archive:
+        members = {m.split("/", 1)[1] for m in archive.getnames() if "/" in m}
     assert {"pyproject.toml", "README.md", "autograd/graph.py", "viz/check.py"} <= members
 
 
