@@ -27,6 +27,7 @@ from .activations import (
 from .layers import Concatenate, Dense, Linear, Sequential
 from .module import Module
 from .perceptron import PerceptronResult, perceptron_train
+from .pytorch import from_torch, to_torch
 from .scalar import MLP, Layer, Neuron
 from .training import History, accuracy, confusion_matrix, evaluate, fit, predict
 
@@ -34,5 +35,6 @@ __all__ = [
     "ACTIVATIONS", "ELU", "MLP", "Concatenate", "Dense", "History", "Identity", "Layer",
     "LeakyReLU", "Linear", "Module", "Neuron", "PerceptronResult", "ReLU", "Sequential",
     "Sigmoid", "Sign", "Softmax", "Softplus", "Step", "Tanh", "accuracy", "confusion_matrix",
-    "data", "evaluate", "fit", "losses", "optim", "perceptron_train", "predict",
+    "data", "evaluate", "fit", "from_torch", "losses", "optim", "perceptron_train", "predict",
+    "to_torch",
 ]
