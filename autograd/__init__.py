@@ -26,6 +26,8 @@ from .graph import (
 )
 from .language import get_language, set_language
 from .opcheck import OpCheckReport, OpCheckRow, check_ops
+from .select import maximum, minimum, where
+from .spatial import avg_pool2d, conv2d, max_pool2d, pad
 from .tensor import Tensor, concatenate, stack, tensor_op
 from .value import Constant, Value, value_op
 
@@ -41,7 +43,14 @@ __all__ = [
     "Value",
     "backward_pass",
     "check_ops",
+    "avg_pool2d",
     "concatenate",
+    "conv2d",
+    "max_pool2d",
+    "maximum",
+    "minimum",
+    "pad",
+    "where",
     "detect_anomaly",
     "edge_grad",
     "forward_order",

@@ -29,7 +29,7 @@ class Op:
 
     name: str  # the name nodes record in ``.op``
     kind: str  # "elementwise" (one operand), "binary", "matrix", "reduction", "shape", "join",
-    #           "softmax" or "loss"
+    #           "select", "image", "softmax" or "loss"
     symbol: str  # the text of its gate in a diagram
     formulas: tuple[str, ...]  # d result / d operand k, written with {a}, {b} (operands), {n}
     reference: Callable[..., Any]  # the same op in plain numpy, for the tests
@@ -151,6 +151,54 @@ register(Op("concatenate", "join", "concat", ("g's slice of each input",), np.co
             "torch.cat", value=False))
 register(Op("stack", "join", "stack", ("g's slice of each input",), np.stack, "torch.stack",
             value=False))
+register(Op("pad", "shape", "pad", ("the middle of g",), np.pad, "torch.nn.functional.pad",
+            value=False))
+register(Op("where", "select", "where", ("g where the condition holds", "g elsewhere"),
+            np.where, "torch.where", value=False))
+for _name, _symbol, _reference in [("maximum", "max", np.maximum),
+                                   ("minimum", "min", np.minimum)]:
+    register(Op(_name, "select", _symbol, ("1 where it wins, ½ at a tie",) * 2, _reference,
+                f"torch.{_name}", value=False, convention="a tie shares the gradient equally"))
+
+
+def _conv2d(x, w, b=None, stride=1, padding=0):
+    """The textbook loops (the tests' reference): every output pixel's window · filter."""
+    s = (stride, stride) if isinstance(stride, int) else stride
+    p = (padding, padding) if isinstance(padding, int) else padding
+    x = np.pad(x, ((0, 0), (0, 0), (p[0],) * 2, (p[1],) * 2))
+    n, _, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    out = np.zeros((n, o, (h - kh) // s[0] + 1, (wd - kw) // s[1] + 1))
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            window = x[:, :, i * s[0]:i * s[0] + kh, j * s[1]:j * s[1] + kw]
+            out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3]))
+    return out + (0 if b is None else b[None, :, None, None])
+
+
+def _pool(reduce):
+    def pool(x, kernel_size, stride=None):
+        k = (kernel_size,) * 2 if isinstance(kernel_size, int) else kernel_size
+        s = k if stride is None else (stride,) * 2 if isinstance(stride, int) else stride
+        n, c, h, w = x.shape
+        out = np.zeros((n, c, (h - k[0]) // s[0] + 1, (w - k[1]) // s[1] + 1))
+        for i in range(out.shape[2]):
+            for j in range(out.shape[3]):
+                out[:, :, i, j] = reduce(x[:, :, i * s[0]:i * s[0] + k[0],
+                                           j * s[1]:j * s[1] + k[1]], axis=(2, 3))
+        return out
+    return pool
+
+
+register(Op("conv2d", "image", "conv", ("g·Wᵀ scattered back to the windows",
+                                        "Σ windows · g", "Σ g"), _conv2d,
+            "torch.nn.functional.conv2d", value=False))
+register(Op("max_pool2d", "image", "max pool", ("g to the largest of each window (ties "
+                                                "share)",), _pool(np.max),
+            "torch.nn.functional.max_pool2d", value=False,
+            convention="tied largest values share the gradient equally"))
+register(Op("avg_pool2d", "image", "avg pool", ("g / window size, to every element",),
+            _pool(np.mean), "torch.nn.functional.avg_pool2d", value=False))
 register(Op("cross_entropy", "loss", "CE", ("(softmax(z) − onehot(y)) / n",), _cross_entropy,
             "torch.nn.functional.cross_entropy", value=False))
 
@@ -159,10 +207,14 @@ register(Op("cross_entropy", "loss", "CE", ("(softmax(z) − onehot(y)) / n",), 
 
 
 def lookup(op_name: str) -> Op | None:
-    """The table entry for a node's ``.op`` (``"**2"`` is the constant power ``**n``), or None
+    """The table entry for a node's ``.op`` (``"**2"`` is the constant power ``**n``; a name
+    with hyperparameters after a space, ``"conv2d 3×3, 16, s1"``, is its first word), or None
     for an op that is not in the table (one a user defined with ``value_op``/``tensor_op``)."""
     if op_name in OPS:
         return OPS[op_name]
+    name, space, _ = op_name.partition(" ")
+    if space and name in OPS:
+        return OPS[name]
     if op_name.startswith("**"):
         return OPS["**n"]
     return None
@@ -193,6 +245,10 @@ def symbol(op_name: str) -> str:
     if n is not None:
         return "x" + n.translate(_SUPERSCRIPT) if len(n) <= 4 else f"x^{n}"
     op = OPS.get(op_name)
+    if op is None:
+        name, space, hyper = op_name.partition(" ")
+        if space and name in OPS:  # a conv or pool gate shows its hyperparameters
+            return f"{OPS[name].symbol} {hyper}"
     return op.symbol if op else op_name
 
 

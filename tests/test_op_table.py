@@ -51,7 +51,8 @@ PARAMS = {
 
 # The rows for ops that are not called through one method with numeric parameters.
 OTHER_ROWS = {"@", "sum", "mean", "max", "min", "softmax", "log_softmax", "reshape",
-              "transpose", "index", "concatenate", "stack", "cross_entropy"}
+              "transpose", "index", "concatenate", "stack", "cross_entropy", "pad", "where",
+              "maximum", "minimum", "conv2d", "max_pool2d", "avg_pool2d"}
 
 
 def settings_of(op: ops.Op) -> list[dict]:
@@ -106,7 +107,7 @@ def test_every_op_has_a_symbol_formula_reference_torch_name_and_a_test_row():
         assert callable(op.reference), op.name
         assert op.torch.startswith("torch."), op.name
         assert op.kind in {"elementwise", "binary", "matrix", "reduction", "shape", "join",
-                           "softmax", "loss"}, op.name
+                           "select", "image", "softmax", "loss"}, op.name
 
 
 def test_value_and_tensor_offer_the_same_elementwise_ops():
@@ -341,9 +342,36 @@ def _cross_entropy_row():
     check(lambda t: cross_entropy(t, y), lambda a: ops.OPS["cross_entropy"].reference(a, y), z)
 
 
+def _select_and_image_rows(name):
+    """One row each against the table's numpy reference (the loops, for conv and pooling);
+    tests/test_spatial_ops.py tries them over many shapes."""
+    rng = np.random.default_rng(11)
+    ref = ops.OPS[name].reference
+    x = rng.standard_normal((2, 3, 5, 6))
+    if name == "pad":
+        check(lambda t: autograd.pad(t, ((0, 0), (1, 2), (0, 1), (2, 0))),
+              lambda a: ref(a, ((0, 0), (1, 2), (0, 1), (2, 0))), x)
+    elif name == "where":
+        cond = rng.random((3, 5, 6)) > 0.5
+        check(lambda a, b: autograd.where(cond, a, b), lambda a, b: ref(cond, a, b), x,
+              rng.standard_normal((5, 1)))
+    elif name in ("maximum", "minimum"):
+        fn = getattr(autograd, name)
+        check(lambda a, b: fn(a, b), ref, x, rng.standard_normal((5, 1)))
+    elif name == "conv2d":
+        w, b = rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4)
+        check(lambda a, f, c: autograd.conv2d(a, f, c, stride=(2, 1), padding=1),
+              lambda a, f, c: ref(a, f, c, (2, 1), 1), x, w, b)
+    else:
+        fn = getattr(autograd, name)
+        check(lambda t: fn(t, (2, 3), stride=(1, 2)), lambda a: ref(a, (2, 3), (1, 2)), x)
+
+
 @pytest.mark.parametrize("name", sorted(OTHER_ROWS - {"sum", "mean", "max", "min"}))
 def test_the_other_ops(name):
-    if name in ("softmax", "log_softmax"):
+    if name in ("pad", "where", "maximum", "minimum", "conv2d", "max_pool2d", "avg_pool2d"):
+        _select_and_image_rows(name)
+    elif name in ("softmax", "log_softmax"):
         _softmax_row(name)
     elif name == "@":
         _matmul_row()

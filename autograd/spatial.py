@@ -1,0 +1,192 @@
+"""Ops on images (NCHW Tensors): convolution, max and average pooling, zero padding.
+
+Each op's forward rule and its VJP sit side by side, as everywhere in the engine. No Python
+loop runs over pixels: a convolution is one matrix product over the windows of the input
+(im2col, from numpy's ``sliding_window_view``), and the backward passes loop only over the
+kernel's offsets (9 for a 3×3 kernel), adding one strided slice each.
+
+A node records its hyperparameters after its op's name (``"conv2d 3×3, 16, s1, p1"``), so
+that a diagram's gate shows them; :func:`autograd.ops.lookup` reads the name before the
+space.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .tensor import Tensor, _result
+
+
+def _pair(value: Any, name: str, op: str, low: int = 1) -> tuple[int, int]:
+    """An int or a pair of ints (height, width), each at least ``low``."""
+    pair = (value, value) if isinstance(value, int | np.integer) else tuple(value) \
+        if isinstance(value, tuple | list) else None
+    if pair is None or len(pair) != 2 or not all(
+            isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= low
+            for v in pair):
+        raise ValueError(f"{op}: {name} must be an int ≥ {low} or a pair of them, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _image(x: Any, op: str) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: the input must be a Tensor, got {type(x).__name__}")
+    if x.ndim != 4:
+        raise ValueError(f"{op}: the input must be NCHW (images, channels, height, width), "
+                         f"got shape {x.shape}")
+    return x
+
+
+def _text(pair: tuple[int, int], joiner: str = "×") -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}{joiner}{pair[1]}"
+
+
+def _out_size(size: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int],
+              op: str, shape: tuple, what: str) -> tuple[int, int]:
+    if kernel[0] > size[0] or kernel[1] > size[1]:
+        what = f"{what} " if what else ""
+        raise ValueError(f"{op}: the {kernel[0]}×{kernel[1]} kernel is larger than the "
+                         f"{what}{size[0]}×{size[1]} image (input shape {shape})")
+    return (size[0] - kernel[0]) // stride[0] + 1, (size[1] - kernel[1]) // stride[1] + 1
+
+
+def _scatter(windows_grad: np.ndarray, shape: tuple, kernel: tuple[int, int],
+             stride: tuple[int, int], out: tuple[int, int]) -> np.ndarray:
+    """Add the gradient of every window element (N, C, OH, OW, KH, KW) back to its pixel
+    of an image of ``shape``: one strided slice per kernel offset."""
+    grad = np.zeros(shape, dtype=windows_grad.dtype)
+    (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
+    for i in range(kh):
+        for j in range(kw):
+            grad[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += \
+                windows_grad[:, :, :, :, i, j]
+    return grad
+
+
+def _windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
+    """Every kernel-sized window, as a view of shape (N, C, OH, OW, KH, KW)."""
+    return sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::stride[0], ::stride[1]]
+
+
+# ---------------------------------------------------------------- padding
+
+
+def pad(x: Tensor, pad_width: Any) -> Tensor:
+    """Zeros around ``x``, as ``np.pad(x, pad_width)`` (its ``pad_width``: an int, a pair
+    (before, after), or one pair per axis). The gradient is the middle of ``g``."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"pad: the input must be a Tensor, got {type(x).__name__}")
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width), (x.ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit a Tensor of shape "
+                         f"{x.shape} (give an int, a pair, or one pair per axis)") from None
+    if widths.dtype.kind not in "iu" or (widths < 0).any():
+        raise ValueError(f"pad: pad_width must be whole numbers ≥ 0, got {pad_width!r}")
+    widths = [(int(a), int(b)) for a, b in widths]
+    middle = tuple(slice(a, a + n) for (a, _), n in zip(widths, x.shape))
+    return _result(np.pad(x.data, widths), "pad", (x,), [lambda g: g[middle]])
+
+
+# ---------------------------------------------------------------- convolution
+
+
+def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0) -> Tensor:
+    """2-D convolution (cross-correlation, as in PyTorch and Keras) of NCHW images ``x`` with
+    OIHW filters ``w``, plus one bias per filter ``b``. ``stride`` and ``padding`` (zeros,
+    on both sides) are an int or a (height, width) pair.
+
+    Output: (N, O, OH, OW) with OH = (H + 2·padding − KH) // stride + 1 (a window that does
+    not fit at the end is dropped, as in PyTorch).
+    """
+    op = "conv2d"
+    x = _image(x, op)
+    if not isinstance(w, Tensor) or w.ndim != 4:
+        raise ValueError(f"{op}: the filters must be a Tensor of shape (out channels, in "
+                         f"channels, height, width), got "
+                         f"{w.shape if isinstance(w, Tensor) else type(w).__name__}")
+    (n, c, h, wd), (o, ci, kh, kw) = x.shape, w.shape
+    if ci != c:
+        raise ValueError(f"{op}: the input has {c} channel(s) (shape {x.shape}) but the filters "
+                         f"expect {ci} (shape {w.shape})")
+    if b is not None and (not isinstance(b, Tensor) or b.shape != (o,)):
+        raise ValueError(f"{op}: the bias must be a Tensor of shape ({o},), one per filter, "
+                         f"got {b.shape if isinstance(b, Tensor) else type(b).__name__}")
+    stride, padding = _pair(stride, "stride", op), _pair(padding, "padding", op, low=0)
+    kernel = (kh, kw)
+    padded = (h + 2 * padding[0], wd + 2 * padding[1])
+    oh, ow = _out_size(padded, kernel, stride, op, x.shape, "padded" if any(padding) else "")
+    xp = x.data
+    if any(padding):
+        xp = np.pad(xp, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
+    # im2col: one row per output pixel, one column per (channel, kernel offset)
+    cols = _windows(xp, kernel, stride).transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, -1)
+    w2 = w.data.reshape(o, -1)
+    out = cols @ w2.T
+    if b is not None:
+        out += b.data
+    out = np.ascontiguousarray(out.reshape(n, oh, ow, o).transpose(0, 3, 1, 2))
+
+    def rows(g: np.ndarray) -> np.ndarray:  # g as (N·OH·OW, O), the layout of ``out``
+        return g.transpose(0, 2, 3, 1).reshape(-1, o)
+
+    def grad_x(g: np.ndarray) -> np.ndarray:
+        windows = (rows(g) @ w2).reshape(n, oh, ow, c, kh, kw).transpose(0, 3, 1, 2, 4, 5)
+        grad = _scatter(windows, (n, c) + padded, kernel, stride, (oh, ow))
+        return grad[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd]
+
+    vjps = [grad_x, lambda g: (rows(g).T @ cols).reshape(w.shape)]
+    parents: tuple = (x, w)
+    if b is not None:
+        parents += (b,)
+        vjps.append(lambda g: g.sum(axis=(0, 2, 3)))
+    name = f"{op} {kh}×{kw}, {o}, s{_text(stride)}" + (f", p{_text(padding)}"
+                                                        if any(padding) else "")
+    return _result(out, name, parents, vjps)
+
+
+# ---------------------------------------------------------------- pooling
+
+
+def _pool_args(x: Any, kernel_size: Any, stride: Any, op: str):
+    x = _image(x, op)
+    kernel = _pair(kernel_size, "kernel_size", op)
+    stride = kernel if stride is None else _pair(stride, "stride", op)
+    out = _out_size(x.shape[2:], kernel, stride, op, x.shape, "")
+    name = f"{op} {_text(kernel)}×{_text(kernel)}" if kernel[0] == kernel[1] else \
+        f"{op} {kernel[0]}×{kernel[1]}"
+    return x, kernel, stride, out, f"{name}, s{_text(stride)}"
+
+
+def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
+    """The largest value of each window of NCHW images. ``stride`` defaults to the kernel
+    size; a window that does not fit at the end is dropped, as in PyTorch. Tied largest
+    values share the gradient equally (as ``max`` does; PyTorch gives it to one of them)."""
+    x, kernel, stride, (oh, ow), name = _pool_args(x, kernel_size, stride, "max_pool2d")
+    windows = _windows(x.data, kernel, stride)
+    out = windows.max(axis=(4, 5))
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        mask = windows == out[..., None, None]
+        share = g / mask.sum(axis=(4, 5))
+        return _scatter(mask * share[..., None, None], x.shape, kernel, stride, (oh, ow))
+
+    return _result(out, name, (x,), [vjp])
+
+
+def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
+    """The mean of each window of NCHW images (stride: the kernel size by default; a window
+    that does not fit at the end is dropped, as in PyTorch)."""
+    x, kernel, stride, (oh, ow), name = _pool_args(x, kernel_size, stride, "avg_pool2d")
+    out = _windows(x.data, kernel, stride).mean(axis=(4, 5))
+    size = kernel[0] * kernel[1]
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        each = np.broadcast_to((g / size)[..., None, None], g.shape + kernel)
+        return _scatter(each, x.shape, kernel, stride, (oh, ow))
+
+    return _result(out, name, (x,), [vjp])
