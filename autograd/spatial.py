@@ -136,7 +136,7 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
 
     def grad_x(g: np.ndarray) -> np.ndarray:
         windows = (rows(g) @ w2).reshape(n, oh, ow, c, kh, kw).transpose(0, 3, 1, 2, 4, 5)
-        grad = _scatter(windows, (n, c) + padded, kernel, stride, (oh, ow))
+        grad = _scatter(windows, (n, c, *padded), kernel, stride, (oh, ow))
         return grad[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd]
 
     vjps = [grad_x, lambda g: (rows(g).T @ cols).reshape(w.shape)]

@@ -35,7 +35,7 @@ def conv_case(draw):
     w = draw(st.integers(max(1, kernel[1] - 2 * padding[1]), 6))
     seed = draw(st.integers(0, 2**16))
     rng = np.random.default_rng(seed)
-    return (rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c) + kernel),
+    return (rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c, *kernel)),
             rng.standard_normal(o), stride, padding)
 
 
