@@ -74,7 +74,8 @@ _SPANISH = {
         "({n} factor(es) 1 de + sin escribir: un + pasa su gradiente sin cambiarlo; "
         "explain(..., full=True) los escribe)",
     # Module.summary
-    "module": "módulo", "type": "tipo", "parameters": "parámetros", "count": "cantidad",
+    "module": "módulo", "type": "tipo", "output shape": "forma de salida",
+    "parameters": "parámetros", "count": "cantidad",
     "total: {n} parameters": "total: {n} parámetros", "{n} scalars": "{n} escalares",
     # plots
     "epoch": "época", "loss": "pérdida", "accuracy": "exactitud", "train": "entrenamiento",

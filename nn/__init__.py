@@ -24,6 +24,7 @@ from .activations import (
     Step,
     Tanh,
 )
+from .image_layers import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from .layers import Concatenate, Dense, Linear, Sequential
 from .module import Module
 from .perceptron import PerceptronResult, perceptron_train
@@ -32,8 +33,9 @@ from .scalar import MLP, Layer, Neuron
 from .training import History, accuracy, confusion_matrix, evaluate, fit, predict
 
 __all__ = [
-    "ACTIVATIONS", "ELU", "MLP", "Concatenate", "Dense", "History", "Identity", "Layer",
-    "LeakyReLU", "Linear", "Module", "Neuron", "PerceptronResult", "ReLU", "Sequential",
+    "ACTIVATIONS", "ELU", "MLP", "AvgPool2D", "Concatenate", "Conv2D", "Dense", "Flatten",
+    "History", "Identity", "Layer", "LeakyReLU", "Linear", "MaxPool2D", "Module", "Neuron",
+    "PerceptronResult", "ReLU", "Sequential",
     "Sigmoid", "Sign", "Softmax", "Softplus", "Step", "Tanh", "accuracy", "confusion_matrix",
     "data", "evaluate", "fit", "from_torch", "losses", "optim", "perceptron_train", "predict",
     "to_torch",

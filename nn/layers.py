@@ -118,23 +118,43 @@ class Sequential(Module):
     def add(self, layer: Module) -> Sequential:
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add takes a Module, got {type(layer).__name__}")
+        from .image_layers import Conv2D
+
         if isinstance(layer, Dense) and not layer.built:
             width = self.out_width(None)
             if width is None:
                 raise ValueError("the first Dense layer needs input_dim= (the width of the "
                                  "input), or put a layer whose width is known before it")
+            if isinstance(width, tuple):
+                raise ValueError(f"Dense needs flat inputs, but the layer before gives images "
+                                 f"of shape {width}: add nn.Flatten() before it")
             layer.build(width)
+        if isinstance(layer, Conv2D) and not layer.built:
+            shape = self.out_width(None)
+            if shape is None:
+                raise ValueError("the first Conv2D layer needs input_shape=(channels, height, "
+                                 "width), or put a layer whose output shape is known before it")
+            layer.build(shape)
+        _out_width(layer, self.out_width(None))  # it fits what it gets, or nothing changes
         self.layers.append(layer)
         self._name_layers()
         return self
 
     def _name_layers(self) -> None:
-        """Label each dense layer's parameters as the labs write them: W¹, b¹, W², b² …"""
+        """Label each layer's parameters as the labs write them: W¹, b¹, W², b² …"""
         number = 0
         for layer in self.layers:
-            if isinstance(layer, Linear) and "W" in vars(layer):
+            if "W" in vars(layer) and "b" in vars(layer):
                 number += 1
                 layer.W.label, layer.b.label = f"W{superscript(number)}", f"b{superscript(number)}"
+
+    def _output_shapes(self) -> dict[str, Any]:
+        """Each layer's output shape for one example (None where unknown), by name."""
+        width, shapes = self.in_width(), {}
+        for i, layer in enumerate(self.layers):
+            width = _out_width(layer, width)
+            shapes[f"layers.{i}"] = width
+        return shapes
 
     def out_width(self, nin: int | None) -> int | None:
         width = nin if nin is not None or not self.layers else _in_width(self.layers[0])

@@ -100,21 +100,31 @@ class Module:
         a Jupyter cell: plain text in a terminal, an HTML table in a notebook."""
         modules = list(self.named_modules())
         folded = tuple(f"{name}." for name, m in modules if name and m._summary_row)
+        outputs = self._output_shapes()  # a Sequential knows each layer's output shape
         rows = []
         for name, module in modules:
             if module._summary_row and module.parameters():
                 params = list(module.named_parameters())
             else:
                 params = list(_direct_parameters(module))
-                if not params or name.startswith(folded):  # inside a row already shown
-                    continue
-            rows.append((name or type(self).__name__, type(module).__name__,
-                         _shapes(module, params), str(sum(_size(p) for _, p in params))))
-        header = tuple(tr(h) for h in ("module", "type", "parameters", "count"))
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+                if (not params and name not in outputs) or name.startswith(folded):
+                    continue  # no parameters, or inside a row already shown
+            row = (name or type(self).__name__, type(module).__name__,
+                   _shapes(module, params), str(sum(_size(p) for _, p in params)))
+            if outputs:
+                shape = outputs.get(name)
+                shown = "?" if shape is None else str(shape if isinstance(shape, tuple)
+                                                      else (shape,))
+                row = (*row[:2], shown, *row[2:])
+            rows.append(row)
+        names = ("module", "type", "output shape", "parameters", "count") if outputs else \
+            ("module", "type", "parameters", "count")
+        header = tuple(tr(h) for h in names)
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        last = len(header) - 1
 
         def line(cells) -> str:
-            return "  ".join(c.ljust(w) if i < 3 else c.rjust(w)
+            return "  ".join(c.ljust(w) if i < last else c.rjust(w)
                              for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
         total = tr("total: {n} parameters", n=f"{self.num_parameters():,}")
@@ -133,6 +143,10 @@ class Module:
 
     def extra_repr(self) -> str:
         return ""
+
+    def _output_shapes(self) -> dict[str, Any]:
+        """Output shapes by module name, for ``summary()``; only containers know them."""
+        return {}
 
     def _repr_html_(self) -> str:
         """In Jupyter: the structure, then the table of parameters (``summary()``)."""
@@ -294,6 +308,8 @@ def _direct_parameters(module: Module) -> Iterator[tuple[str, Node]]:
 
 
 def _shapes(module: Module, params: list[tuple[str, Node]]) -> str:
+    if not params:
+        return "—"
     if all(isinstance(p, Value) for _, p in params):
         return tr("{n} scalars", n=len(params))
     return ", ".join(f"{name} {tuple(p.data.shape)}" for name, p in params)

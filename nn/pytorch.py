@@ -8,7 +8,8 @@ when one of these functions is called.
 Supported both ways: ``Linear``/``Dense`` (their activation becomes a module after the
 ``torch.nn.Linear``, and is folded back into the layer on the way back), the activation
 modules (``ReLU``, ``Sigmoid``, ``Tanh``, ``LeakyReLU``, ``ELU``, ``Softplus``, ``Softmax``,
-``Identity``), ``Sequential`` and ``Concatenate``; and one way, the Value models ``MLP``,
+``Identity``), ``Conv2D``, ``MaxPool2D``, ``AvgPool2D``, ``Flatten``, ``Sequential`` and
+``Concatenate``; and one way, the Value models ``MLP``,
 ``Layer`` and ``Neuron``. ``arctan`` and ``Concatenate`` have no ``torch.nn`` module: they
 become small modules of this file (``TorchArctan``, ``TorchConcatenate``) that ``from_torch``
 reads back. Anything else raises a ``ValueError`` that names the layer and says why.
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ELU, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .image_layers import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from .layers import Concatenate, Dense, Linear, Sequential
 from .module import Module
 from .scalar import MLP, Layer, Neuron
@@ -108,6 +110,25 @@ def _parts(m: Module, where: str) -> list:
                              f"give it input_dim, or call the model once")
         return _linear(m.W.data, m.b.data, m.activation, where,
                        trainable=m.W.requires_grad)
+    if isinstance(m, Conv2D):
+        if not m.built:
+            raise ValueError(f"to_torch: {where} (Conv2D, {m.filters} filters) has no weights "
+                             f"yet: give it input_shape, or call the model once")
+        conv = _torch_dtype(m.W.data, where)
+        layer = torch.nn.Conv2d(m.W.shape[1], m.filters, m.kernel_size, stride=m.stride,
+                                padding=m.padding, dtype=conv)
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(m.W.data.copy()))
+            layer.bias.copy_(torch.from_numpy(m.b.data.copy()))
+        layer.requires_grad_(m.W.requires_grad)
+        act = _activation(m.activation, where)
+        return [layer] if act is None else [layer, act]
+    if type(m) is MaxPool2D:
+        return [torch.nn.MaxPool2d(m.pool_size, stride=m.strides)]
+    if type(m) is AvgPool2D:
+        return [torch.nn.AvgPool2d(m.pool_size, stride=m.strides)]
+    if type(m) is Flatten:
+        return [torch.nn.Flatten()]
     if isinstance(m, Concatenate):
         return [_modules()[1](*[_to_torch(b, f"{where}.branches.{i}")
                                 for i, b in enumerate(m.branches)])]
@@ -155,15 +176,21 @@ def _activation(name: Any, where: str) -> Any:
     return made[name]()
 
 
-def _linear(W: np.ndarray, b: np.ndarray, activation: Any, where: str,
-            trainable: bool) -> list:
+def _torch_dtype(W: np.ndarray, where: str) -> Any:
     torch = _torch()
-    nin, nout = W.shape
     dtype = {np.dtype(np.float64): torch.float64, np.dtype(np.float32): torch.float32}.get(
         np.asarray(W).dtype)
     if dtype is None:
         raise ValueError(f"to_torch: {where} has weights of dtype {np.asarray(W).dtype}; "
                          f"float32 and float64 convert")
+    return dtype
+
+
+def _linear(W: np.ndarray, b: np.ndarray, activation: Any, where: str,
+            trainable: bool) -> list:
+    torch = _torch()
+    nin, nout = W.shape
+    dtype = _torch_dtype(W, where)
     layer = torch.nn.Linear(nin, nout, dtype=dtype)
     with torch.no_grad():
         layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(np.asarray(W).T)))
@@ -196,9 +223,10 @@ def _from_torch(m: Any, where: str) -> Module:
         while k < len(children):
             name, child = children[k]
             after = children[k + 1][1] if k + 1 < len(children) else None
-            if isinstance(child, torch.nn.Linear) and after is not None \
+            if isinstance(child, torch.nn.Linear | torch.nn.Conv2d) and after is not None \
                     and _activation_name(after) is not None:
-                layers.append(_from_linear(child, _activation_name(after), f"{where}.{name}"))
+                make = _from_linear if isinstance(child, torch.nn.Linear) else _from_conv
+                layers.append(make(child, _activation_name(after), f"{where}.{name}"))
                 k += 2
                 continue
             made = _from_torch(child, f"{where}.{name}")
@@ -207,6 +235,15 @@ def _from_torch(m: Any, where: str) -> Module:
         return Sequential(*layers)
     if isinstance(m, torch.nn.Linear):
         return _from_linear(m, None, where)
+    if isinstance(m, torch.nn.Conv2d):
+        return _from_conv(m, None, where)
+    if type(m) in (torch.nn.MaxPool2d, torch.nn.AvgPool2d):
+        return _from_pool(m, where)
+    if type(m) is torch.nn.Flatten:
+        if m.start_dim != 1 or m.end_dim != -1:
+            raise ValueError(f"from_torch: {where} (Flatten from dim {m.start_dim} to "
+                             f"{m.end_dim}) cannot be converted: nn.Flatten keeps dim 0 only")
+        return Flatten()
     if isinstance(m, concatenate):
         branches = [_from_torch(b, f"{where}.branches.{i}") for i, b in enumerate(m.branches)]
         return Concatenate(*[b.layers[0] if isinstance(b, Sequential) and len(b.layers) == 1
@@ -229,9 +266,9 @@ def _from_torch(m: Any, where: str) -> Module:
         raise ValueError(f"from_torch: {where} (arctan) converts only after a Linear layer, "
                          f"as its activation")
     raise ValueError(f"from_torch: {where} ({type(m).__name__}) cannot be converted; "
-                     f"supported: Sequential, Linear, ReLU, Sigmoid, Tanh, LeakyReLU, ELU, "
-                     f"Softplus, Softmax, Identity, and nn.pytorch's TorchConcatenate and "
-                     f"TorchArctan")
+                     f"supported: Sequential, Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, "
+                     f"ReLU, Sigmoid, Tanh, LeakyReLU, ELU, Softplus, Softmax, Identity, and "
+                     f"nn.pytorch's TorchConcatenate and TorchArctan")
 
 
 def _activation_name(m: Any) -> Any:
@@ -263,3 +300,39 @@ def _from_linear(m: Any, activation: Any, where: str) -> Linear:
     layer.b.data = m.bias.detach().cpu().numpy().astype(dtype, copy=True)
     layer.W.requires_grad = layer.b.requires_grad = bool(m.weight.requires_grad)
     return layer
+
+
+def _from_conv(m: Any, activation: Any, where: str) -> Conv2D:
+    torch = _torch()
+    plain = (m.groups == 1 and tuple(m.dilation) == (1, 1) and m.padding_mode == "zeros"
+             and not isinstance(m.padding, str) and m.bias is not None)
+    if not plain:
+        raise ValueError(f"from_torch: {where} (Conv2d with groups={m.groups}, dilation="
+                         f"{m.dilation}, padding={m.padding!r}, padding_mode="
+                         f"{m.padding_mode!r}, bias={m.bias is not None}) cannot be converted: "
+                         f"nn.Conv2D is a plain convolution with zero padding and a bias")
+    dtype = {torch.float64: np.float64, torch.float32: np.float32}.get(m.weight.dtype)
+    if dtype is None:
+        raise ValueError(f"from_torch: {where} has weights of dtype {m.weight.dtype}; "
+                         f"float32 and float64 convert")
+    layer = Conv2D(m.out_channels, tuple(m.kernel_size), stride=tuple(m.stride),
+                   padding=tuple(m.padding), activation=activation, dtype=dtype)
+    layer.build((m.in_channels, *m.kernel_size))
+    layer.W.data = m.weight.detach().cpu().numpy().astype(dtype, copy=True)
+    layer.b.data = m.bias.detach().cpu().numpy().astype(dtype, copy=True)
+    layer.W.requires_grad = layer.b.requires_grad = bool(m.weight.requires_grad)
+    return layer
+
+
+def _from_pool(m: Any, where: str) -> Module:
+    torch = _torch()
+    extra = m.padding not in (0, (0, 0)) or m.ceil_mode or (
+        type(m) is torch.nn.MaxPool2d and m.dilation not in (1, (1, 1))) or (
+        type(m) is torch.nn.AvgPool2d and (m.divisor_override is not None))
+    if extra:
+        raise ValueError(f"from_torch: {where} ({type(m).__name__} with padding, ceil_mode, "
+                         f"dilation or divisor_override) cannot be converted")
+    stride = m.stride if m.stride is not None else m.kernel_size
+    ours = MaxPool2D if type(m) is torch.nn.MaxPool2d else AvgPool2D
+    return ours(m.kernel_size if isinstance(m.kernel_size, int) else tuple(m.kernel_size),
+                stride if isinstance(stride, int) else tuple(stride))
