@@ -135,7 +135,8 @@ class Sequential(Module):
                 raise ValueError("the first Conv2D layer needs input_shape=(channels, height, "
                                  "width), or put a layer whose output shape is known before it")
             layer.build(shape)
-        _out_width(layer, self.out_width(None))  # it fits what it gets, or nothing changes
+        # it fits what it gets (or, first, what it was made for), or nothing changes
+        _out_width(layer, self.out_width(None) if self.layers else _in_width(layer))
         self.layers.append(layer)
         self._name_layers()
         return self
