@@ -55,14 +55,14 @@ def _out_size(size: tuple[int, int], kernel: tuple[int, int], stride: tuple[int,
 
 def _scatter(windows_grad: np.ndarray, shape: tuple, kernel: tuple[int, int],
              stride: tuple[int, int], out: tuple[int, int]) -> np.ndarray:
-    """Add the gradient of every window element (N, C, OH, OW, KH, KW) back to its pixel
+    """Add the gradient of every window element (N, C, KH, KW, OH, OW) back to its pixel
     of an image of ``shape``: one strided slice per kernel offset."""
     grad = np.zeros(shape, dtype=windows_grad.dtype)
     (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
     for i in range(kh):
         for j in range(kw):
             grad[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += \
-                windows_grad[:, :, :, :, i, j]
+                windows_grad[:, :, i, j]
     return grad
 
 
@@ -123,23 +123,33 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
     xp = x.data
     if any(padding):
         xp = np.pad(xp, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
-    # im2col: one row per output pixel, one column per (channel, kernel offset)
-    cols = _windows(xp, kernel, stride).transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, -1)
+    # im2col: one row per (channel, kernel offset), one column per output pixel of every
+    # image, so that the whole layer is one matrix product (and each gradient another)
+    cols = np.empty((c, kh, kw, n, oh, ow), dtype=xp.dtype)
+    for (i, j), _, part in _offsets(xp, kernel, stride, (oh, ow)):
+        cols[:, i, j] = part.transpose(1, 0, 2, 3)  # one copy per kernel offset, not per pixel
+    cols = cols.reshape(c * kh * kw, n * oh * ow)
     w2 = w.data.reshape(o, -1)
-    out = cols @ w2.T
+    out = w2 @ cols  # (O, N·OH·OW)
     if b is not None:
-        out += b.data
-    out = np.ascontiguousarray(out.reshape(n, oh, ow, o).transpose(0, 3, 1, 2))
+        out += b.data[:, None]
+    out = np.ascontiguousarray(out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3))
+    seen: list = []
 
-    def rows(g: np.ndarray) -> np.ndarray:  # g as (N·OH·OW, O), the layout of ``out``
-        return g.transpose(0, 2, 3, 1).reshape(-1, o)
+    def rows(g: np.ndarray) -> np.ndarray:  # g as (O, N·OH·OW), once for both gradients
+        if not seen or seen[0] is not g:
+            seen[:] = [g, np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(o, -1)]
+        return seen[1]
 
     def grad_x(g: np.ndarray) -> np.ndarray:
-        windows = (rows(g) @ w2).reshape(n, oh, ow, c, kh, kw).transpose(0, 3, 1, 2, 4, 5)
+        windows = (w2.T @ rows(g)).reshape(c, kh, kw, n, oh, ow).transpose(3, 0, 1, 2, 4, 5)
         grad = _scatter(windows, (n, c, *padded), kernel, stride, (oh, ow))
         return grad[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd]
 
-    vjps = [grad_x, lambda g: (rows(g).T @ cols).reshape(w.shape)]
+    def grad_w(g: np.ndarray) -> np.ndarray:
+        return (rows(g) @ cols.T).reshape(w.shape)
+
+    vjps = [grad_x, grad_w]
     parents: tuple = (x, w)
     if b is not None:
         parents += (b,)
@@ -162,18 +172,38 @@ def _pool_args(x: Any, kernel_size: Any, stride: Any, op: str):
     return x, kernel, stride, out, f"{name}, s{_text(stride)}"
 
 
+def _offsets(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
+             out: tuple[int, int]):
+    """For each kernel offset (i, j), the strided slice of ``x`` that holds element (i, j)
+    of every window, shape (N, C, OH, OW): pooling is an elementwise reduction over them."""
+    (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
+    for i in range(kh):
+        for j in range(kw):
+            where = (slice(None), slice(None), slice(i, i + sh * (oh - 1) + 1, sh),
+                     slice(j, j + sw * (ow - 1) + 1, sw))
+            yield (i, j), where, x[where]
+
+
 def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     """The largest value of each window of NCHW images. ``stride`` defaults to the kernel
     size; a window that does not fit at the end is dropped, as in PyTorch. Tied largest
     values share the gradient equally (as ``max`` does; PyTorch gives it to one of them)."""
-    x, kernel, stride, (oh, ow), name = _pool_args(x, kernel_size, stride, "max_pool2d")
-    windows = _windows(x.data, kernel, stride)
-    out = windows.max(axis=(4, 5))
+    x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "max_pool2d")
+    slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
+    out = slices[0][1].copy()
+    for _, part in slices[1:]:
+        np.maximum(out, part, out=out)
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        mask = windows == out[..., None, None]
-        share = g / mask.sum(axis=(4, 5))
-        return _scatter(mask * share[..., None, None], x.shape, kernel, stride, (oh, ow))
+        masks = [part == out for _, part in slices]
+        count = masks[0].astype(g.dtype)
+        for mask in masks[1:]:
+            count += mask
+        share = g / count
+        grad = np.zeros(x.shape, dtype=g.dtype)
+        for (where, _), mask in zip(slices, masks):
+            grad[where] += mask * share
+        return grad
 
     return _result(out, name, (x,), [vjp])
 
@@ -181,12 +211,19 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
 def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     """The mean of each window of NCHW images (stride: the kernel size by default; a window
     that does not fit at the end is dropped, as in PyTorch)."""
-    x, kernel, stride, (oh, ow), name = _pool_args(x, kernel_size, stride, "avg_pool2d")
-    out = _windows(x.data, kernel, stride).mean(axis=(4, 5))
-    size = kernel[0] * kernel[1]
+    x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "avg_pool2d")
+    slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
+    n = kernel[0] * kernel[1]
+    out = slices[0][1].copy()
+    for _, part in slices[1:]:
+        out += part
+    out /= n
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        each = np.broadcast_to((g / size)[..., None, None], g.shape + kernel)
-        return _scatter(each, x.shape, kernel, stride, (oh, ow))
+        grad = np.zeros(x.shape, dtype=g.dtype)
+        each = g / n
+        for where, _ in slices:
+            grad[where] += each
+        return grad
 
     return _result(out, name, (x,), [vjp])

@@ -1,0 +1,117 @@
+"""One training step of a small CNN, ours against PyTorch's CPU build, in one run.
+
+The network (issue #16): 3×32×32 input, conv 3×3 with 16 filters (padding 1) + ReLU + 2×2
+max pool, conv 3×3 with 32 filters (padding 1) + ReLU + 2×2 max pool, dense 10, softmax
+cross-entropy, SGD lr 0.01, batch 64, float32. Both start from the same weights and must
+give the same loss; PyTorch runs with as many threads as numpy's BLAS. Then a profile of
+our step says where the time goes. Goal: at most 2x PyTorch's time.
+
+Run: ./dev bench   (or .venv/bin/python benchmarks/bench_conv.py)
+"""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import autograd
+from autograd import Tensor
+from nn.losses import cross_entropy
+
+BATCH, LR = 64, 0.01
+
+
+def problem(seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((BATCH, 3, 32, 32)).astype(np.float32)
+    y = rng.integers(0, 10, BATCH)
+
+    def he(*shape, fan_in):
+        return (rng.standard_normal(shape) * np.sqrt(2 / fan_in)).astype(np.float32)
+
+    params = [he(16, 3, 3, 3, fan_in=27), np.zeros(16, np.float32),
+              he(32, 16, 3, 3, fan_in=144), np.zeros(32, np.float32),
+              he(32 * 8 * 8, 10, fan_in=2048), np.zeros(10, np.float32)]
+    return X, y, params
+
+
+def ours_step(X, y, params):
+    W1, b1, W2, b2, W3, b3 = params
+    h = autograd.max_pool2d(autograd.conv2d(Tensor(X), W1, b1, padding=1).relu(), 2)
+    h = autograd.max_pool2d(autograd.conv2d(h, W2, b2, padding=1).relu(), 2)
+    loss = cross_entropy(h.reshape(BATCH, -1) @ W3 + b3, y)
+    for p in params:
+        p.grad = None
+    loss.backward()
+    for p in params:
+        p.data -= LR * p.grad
+    return loss.item()
+
+
+def torch_step(X, y, params):
+    W1, b1, W2, b2, W3, b3 = params
+    h = F.max_pool2d(F.relu(F.conv2d(X, W1, b1, padding=1)), 2)
+    h = F.max_pool2d(F.relu(F.conv2d(h, W2, b2, padding=1)), 2)
+    loss = F.cross_entropy(h.reshape(BATCH, -1) @ W3 + b3, y)
+    for p in params:
+        p.grad = None
+    loss.backward()
+    with torch.no_grad():
+        for p in params:
+            p -= LR * p.grad
+    return loss.item()
+
+
+def seconds_per_step(step, args, rounds=7, per_round=3):
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for _ in range(per_round):
+            step(*args)
+        times.append((time.perf_counter() - t0) / per_round)
+    return float(np.median(times))
+
+
+def where_the_time_goes(X, y, params, steps=5):
+    """Our step's time by function (self time), as shares of the whole step."""
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(steps):
+        ours_step(X, y, params)
+    profile.disable()
+    stats = pstats.Stats(profile).stats
+    total = sum(v[2] for v in stats.values())
+    rows = sorted(((v[2], f"{k[2]} ({os.path.basename(k[0])})") for k, v in stats.items()),
+                  reverse=True)
+    return [(name, t / total) for t, name in rows[:8]]
+
+
+def main() -> None:
+    torch.set_num_threads(min(torch.get_num_threads(), os.cpu_count() or 1))
+    X, y, weights = problem()
+    ours = [Tensor(w.copy(), requires_grad=True) for w in weights]
+    theirs = [torch.tensor(w, requires_grad=True) for w in weights]
+    tX, ty = torch.from_numpy(X), torch.from_numpy(y)
+    first = ours_step(X, y, ours), torch_step(tX, ty, theirs)
+    assert abs(first[0] - first[1]) < 1e-4, f"the first losses disagree: {first}"
+    t_ours = seconds_per_step(ours_step, (X, y, ours))
+    t_torch = seconds_per_step(torch_step, (tX, ty, theirs))
+    ratio = t_ours / t_torch
+    print(f"CNN training step (3×32×32, conv16-pool-conv32-pool-dense10, batch {BATCH}, "
+          f"float32; torch.set_num_threads({torch.get_num_threads()}))")
+    print(f"  {'ours':>10}{'torch':>10}{'ours/torch':>12}   goal <= 2.00")
+    print(f"  {t_ours * 1e3:8.1f}ms{t_torch * 1e3:8.1f}ms{ratio:11.2f}x   "
+          f"{'met' if ratio <= 2.0 else 'NOT met'}")
+    print("  where our step's time goes (self time):")
+    for name, share in where_the_time_goes(X, y, ours):
+        print(f"    {share:6.1%}  {name}")
+
+
+if __name__ == "__main__":
+    main()
