@@ -233,8 +233,8 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: targets must be class indices, got dtype {labels.dtype}")
-    bad = labels[(labels < 0) | (labels >= k)]
-    if bad.size:
+    if labels.size and (labels.min() < 0 or labels.max() >= k):  # two reductions: every step
+        bad = labels[(labels < 0) | (labels >= k)]
         raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
     return labels
 
