@@ -295,3 +295,17 @@ def test_explanations_follow_the_language():
     finally:
         set_language("en")
     assert viz.check(L, grads={"w2": 0.09247804})["w2"].explanation.startswith("one factor")
+
+
+def test_a_wrong_gradient_through_a_convolution_is_diagnosed_without_a_crash():
+    """The ops above a conv's filter have other shapes than the filter: no factor of theirs
+    can be tried element by element (this crashed with a broadcasting error)."""
+    import autograd
+
+    image = np.arange(16.0).reshape(1, 1, 4, 4) / 40
+    w = Tensor(np.ones((1, 1, 2, 2)), requires_grad=True, label="W")
+    L = autograd.conv2d(Tensor(image), w).tanh().sum()
+    right = viz.check(L, grads={"W": w.data * 0})  # wrong on purpose
+    assert not right and right["W"].mistake == "other"
+    L.backward()
+    assert viz.check(L, grads={"W": w.grad})

@@ -315,21 +315,23 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
                 "the gradient arriving from the loss, ∂L/∂{child} = {upstream}",
                 child=_name(child, None), name=name, formula=_formula(child, i),
                 upstream=_show(upstream))
-        if len(parts) == 1 and np.any(upstream != want) and close(upstream):
+        if len(parts) == 1 and _fits(upstream, w) and np.any(upstream != want) \
+                and close(upstream):
             return "missing_factor", tr(
                 "you gave the gradient arriving at {child} only; multiply by its local "
                 "derivative ∂{child}/∂{name} = {formula}", child=_name(child, None), name=name,
                 formula=_formula(child, i))
     factors = _factors_above(node, expected, consumers)
     for child, i, factor in factors:
-        if np.any(factor != 1) and close(w * factor):
+        if _fits(factor, w) and np.any(factor != 1) and close(w * factor):
             return "extra_factor", tr(
                 "one factor too many: {op}′ is applied twice (an extra ∂{child}/∂{parent} = "
                 "{formula} = {factor}); ∂L/∂{name} = {want}", op=_op_name(child),
                 child=_name(child, None), parent=_name(child.parents[i], None),
                 formula=_formula(child, i), factor=_show(factor), name=name, want=_show(want))
     for child, i, factor in factors:
-        if np.all(factor != 0) and np.any(factor != 1) and close(w / factor):
+        if _fits(factor, w) and np.all(factor != 0) and np.any(factor != 1) \
+                and close(w / factor):
             return "missing_factor", tr(
                 "a factor of the chain is missing: ∂{child}/∂{parent} = {formula} = {factor}; "
                 "∂L/∂{name} = {want}", child=_name(child, None),
@@ -504,6 +506,13 @@ def _formula(child: Node, i: int) -> str:
     args = {"a": _name(child.parents[0], None),
             "b": _name(child.parents[1], None) if len(child.parents) > 1 else ""}
     return ops.formula(child.op, i, **args) or f"∂{ops.symbol(child.op)}"
+
+
+def _fits(factor: Any, w: np.ndarray) -> bool:
+    """Whether a factor of the chain can multiply the gradient ``w`` element by element: a
+    number, or an array of its shape (not the output of an op that changes shapes)."""
+    shape = np.shape(factor)
+    return shape == () or shape == w.shape
 
 
 def _close(given: Any, want: Any, rtol: float, atol: float) -> bool:

@@ -278,9 +278,11 @@ def plot_images(images: Any, labels: Any = None, predicted: Any = None,
 
 
 @themed
-def plot_weights(W: Any, shape: Sequence[int], ncols: int = 10, count: int | None = None) -> Any:
+def plot_weights(W: Any, shape: Sequence[int], ncols: int = 10, count: int | None = None,
+                 label: str = "unit") -> Any:
     """The first layer's weights as images: column j of ``W`` (inputs × units) is what unit
-    j looks for in the input, drawn in the input's own ``shape``. Returns the axes."""
+    j looks for in the input, drawn in the input's own ``shape``. ``label`` names each
+    image ("unit", or "filter" for a convolution's filters). Returns the axes."""
     w = np.asarray(getattr(W, "data", W), dtype=np.float64)
     if w.ndim != 2:
         raise ValueError(f"plot_weights: needs a weight matrix (inputs, units), got shape "
@@ -288,7 +290,7 @@ def plot_weights(W: Any, shape: Sequence[int], ncols: int = 10, count: int | Non
     columns = w.T[:count] if count is not None else w.T
     axes = plot_images(columns, shape=shape, ncols=min(ncols, len(columns)))
     for j, ax in enumerate(axes.ravel()[:len(columns)]):
-        ax.set_title(f"{tr('unit')} {j + 1}", fontsize="small")
+        ax.set_title(f"{tr(label)} {j + 1}", fontsize="small")
     return axes
 
 
