@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nn
 import viz
-from autograd import Value
+from autograd import Tensor, Value
 from nn import losses
 
 HERE = Path(__file__).resolve().parent / "images"
@@ -35,6 +35,14 @@ def main() -> None:
     out = model([1.0, -2.0])
     out.backward()
     viz.save(viz.draw_graph(out, model=model), HERE / "mlp_clusters.svg")
+
+    cnn = nn.Sequential(nn.Conv2D(8, 3, padding=1, activation="relu", input_shape=(1, 8, 8),
+                                  seed=0), nn.MaxPool2D(2), nn.Flatten(), nn.Dense(10, seed=1))
+    images, labels = nn.data.load_digits()
+    batch = Tensor(images[:2].reshape(2, 1, 8, 8) / 16, label="x")
+    ce = losses.cross_entropy(cnn(batch), labels[:2])
+    ce.backward()
+    viz.save(viz.draw_graph(ce), HERE / "cnn_graph.svg")
 
     w = Value(0.8, label="w")
     p = (w * 1.5).sigmoid()
