@@ -101,11 +101,12 @@ def test_images_in_the_wrong_layout_are_refused():
         cnn()(np.zeros((3, 8, 8)))
 
 
-torch = pytest.importorskip("torch")
+
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_a_cnn_and_its_pytorch_twin_agree(dtype):
+    pytest.importorskip("torch")
     from tests.test_pytorch_bridge import check_twin
 
     model = cnn(dtype)
@@ -120,7 +121,14 @@ def test_a_cnn_and_its_pytorch_twin_agree(dtype):
 
 
 def test_from_torch_refuses_what_conv2d_cannot_be():
+    torch = pytest.importorskip("torch")
     with pytest.raises(ValueError, match=r"Conv2d with groups=2.*cannot be converted"):
         nn.from_torch(torch.nn.Conv2d(4, 4, 3, groups=2))
     with pytest.raises(ValueError, match=r"MaxPool2d with padding.*cannot be converted"):
         nn.from_torch(torch.nn.MaxPool2d(2, padding=1))
+
+
+def test_draw_network_refuses_a_convolution_by_name():
+    model = nn.Sequential(nn.Conv2D(2, 3, input_shape=(1, 5, 5)), nn.Flatten(), nn.Dense(2))
+    with pytest.raises(TypeError, match=r"cannot draw a Conv2D layer; .*viz.draw_graph draws"):
+        viz.draw_network(model)

@@ -119,7 +119,7 @@ def _dense_layers(model: Any) -> list[dict]:
     pending_act = None
     for module in _sequence(model):
         kind = type(module).__name__
-        if hasattr(module, "W") and hasattr(module, "b") and "W" in vars(module):
+        if "W" in vars(module) and hasattr(module, "b") and module.W.ndim == 2:
             layers.append(_tensor_layer(module, getattr(module, "activation", None)))
         elif kind == "Concatenate":
             dense = [br for br in module.branches if "W" in vars(br)]
@@ -136,7 +136,8 @@ def _dense_layers(model: Any) -> list[dict]:
                 layers[-1]["act"] = pending_act
         else:
             raise TypeError(f"draw_network: cannot draw a {kind} layer; it draws Dense/Linear, "
-                            "activations and Concatenate")
+                            "activations and Concatenate (viz.draw_graph draws any network, "
+                            "convolutions included)")
     for k in range(1, len(layers)):  # the layer after a skip reads hidden + input
         if layers[k - 1].get("then_skip"):
             layers[k]["skip"] = True
