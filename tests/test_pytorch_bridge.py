@@ -163,8 +163,11 @@ def test_to_torch_names_what_it_cannot_convert(model, message):
 
 
 @pytest.mark.parametrize(("module", "message"), [
+    (torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)),
+     r"from_torch: Sequential.1 \(BatchNorm1d\) cannot be converted; supported: Sequential, "
+     r"Linear, Conv2d"),
     (torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Conv2d(1, 1, 3)),
-     r"from_torch: Sequential.1 \(Conv2d\) cannot be converted; supported: Sequential, Linear"),
+     r"Conv2D needs images of shape \(channels, height, width\), got 2 \(a flat width"),
     (torch.nn.Linear(3, 2, bias=False), r"Linear without a bias\) cannot be converted"),
     (torch.nn.Linear(3, 2).half(), "has weights of dtype torch.float16"),
     (torch.nn.Softplus(beta=2), r"Softplus with beta=2\) cannot be converted"),
