@@ -222,11 +222,13 @@ def _forward(model: Module, X: np.ndarray) -> Any:
 def _forwarder(model: Module) -> Callable[[np.ndarray], Any]:
     """How to feed ``model`` a batch, decided once (finding the parameters walks the whole
     model): a Tensor of the parameters' dtype, or one example at a time for Values."""
-    tensors = [p for p in model.parameters() if isinstance(p, Tensor)]
-    if tensors:
-        dtype = tensors[0].data.dtype
-        return lambda X: model(Tensor(X.astype(dtype, copy=False)))
-    return lambda X: [model(x) for x in X]
+    held = [p for _, p in model.named_tensors()]
+    if held and all(isinstance(p, Value) for p in held):
+        return lambda X: [model(x) for x in X]
+    # Tensors (trained or frozen), or none yet (a layer that makes its weights at its first
+    # call): a batch Tensor in the weights' dtype
+    dtype = next((p.data.dtype for p in held if isinstance(p, Tensor)), np.float64)
+    return lambda X: model(Tensor(X.astype(dtype, copy=False)))
 
 
 def _target_for(prediction: Any, y: np.ndarray, loss: Callable) -> Any:

@@ -132,3 +132,19 @@ def test_draw_network_refuses_a_convolution_by_name():
     model = nn.Sequential(nn.Conv2D(2, 3, input_shape=(1, 5, 5)), nn.Flatten(), nn.Dense(2))
     with pytest.raises(TypeError, match=r"cannot draw a Conv2D layer; .*viz.draw_graph draws"):
         viz.draw_network(model)
+
+
+def test_fit_feeds_batches_to_a_model_that_makes_its_weights_at_the_first_call():
+    X = np.random.default_rng(0).normal(size=(8, 1, 5, 5))
+    y = np.arange(8) % 2
+    conv = nn.Sequential(nn.Conv2D(2, 3, input_shape=(1, 5, 5), seed=0), nn.Flatten(),
+                         nn.Dense(2, seed=1))
+    frozen = nn.Sequential(nn.Conv2D(2, 3, input_shape=(1, 5, 5), seed=0), nn.Flatten(),
+                           nn.Dense(2, seed=1))
+    for p in frozen.parameters()[:2]:
+        p.requires_grad = False  # a frozen convolution is still fed batches, as Tensors
+    for model in (conv, frozen):
+        history = nn.fit(model, X, y, loss=nn.losses.cross_entropy, epochs=2, verbose=False)
+        assert len(history["loss"]) == 2
+    lazy = nn.Conv2D(2, 3, seed=0)  # no input_shape: weights made at the first call
+    assert nn.predict(lazy, X).shape == (8, 2, 3, 3)
