@@ -55,8 +55,9 @@ def _out_size(size: tuple[int, int], kernel: tuple[int, int], stride: tuple[int,
 
 def _scatter(windows_grad: np.ndarray, shape: tuple, kernel: tuple[int, int],
              stride: tuple[int, int], out: tuple[int, int]) -> np.ndarray:
-    """Add the gradient of every window element (N, C, KH, KW, OH, OW) back to its pixel
-    of an image of ``shape``: one strided slice per kernel offset."""
+    """Add the gradient of every window element (A, B, KH, KW, OH, OW) back to its pixel
+    of images of ``shape`` (A, B, H, W): one strided slice per kernel offset. (A, B) is
+    (N, C), or (C, N) for the convolution's channels-first layout.)"""
     grad = np.zeros(shape, dtype=windows_grad.dtype)
     (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
     for i in range(kh):
@@ -120,15 +121,17 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
     kernel = (kh, kw)
     padded = (h + 2 * padding[0], wd + 2 * padding[1])
     oh, ow = _out_size(padded, kernel, stride, op, x.shape, "padded" if any(padding) else "")
-    xp = x.data
-    if any(padding):
-        xp = np.pad(xp, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
+    # channels first (C, N, H, W), padded: each kernel offset's pixels are then a plain
+    # strided block, for im2col and for the input gradient alike
+    xc = np.zeros((c, n, *padded), dtype=x.data.dtype)
+    xc[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd] = x.data.transpose(1, 0, 2, 3)
     # im2col: one row per (channel, kernel offset), one column per output pixel of every
     # image, so that the whole layer is one matrix product (and each gradient another)
-    cols = np.empty((c, kh, kw, n, oh, ow), dtype=xp.dtype)
-    for (i, j), _, part in _offsets(xp, kernel, stride, (oh, ow)):
-        cols[:, i, j] = part.transpose(1, 0, 2, 3)  # one copy per kernel offset, not per pixel
+    cols = np.empty((c, kh, kw, n, oh, ow), dtype=xc.dtype)
+    for (i, j), _, part in _offsets(xc, kernel, stride, (oh, ow)):
+        cols[:, i, j] = part  # one copy per kernel offset, not per pixel
     cols = cols.reshape(c * kh * kw, n * oh * ow)
+    del xc
     w2 = w.data.reshape(o, -1)
     out = w2 @ cols  # (O, N·OH·OW)
     if b is not None:
@@ -142,9 +145,10 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
         return seen[1]
 
     def grad_x(g: np.ndarray) -> np.ndarray:
-        windows = (w2.T @ rows(g)).reshape(c, kh, kw, n, oh, ow).transpose(3, 0, 1, 2, 4, 5)
-        grad = _scatter(windows, (n, c, *padded), kernel, stride, (oh, ow))
-        return grad[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd]
+        windows = (w2.T @ rows(g)).reshape(c, kh, kw, n, oh, ow).transpose(0, 3, 1, 2, 4, 5)
+        grad = _scatter(windows, (c, n, *padded), kernel, stride, (oh, ow))  # (C, N, H, W)
+        middle = grad[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd]
+        return np.ascontiguousarray(middle.transpose(1, 0, 2, 3))
 
     def grad_w(g: np.ndarray) -> np.ndarray:
         return (rows(g) @ cols.T).reshape(w.shape)
