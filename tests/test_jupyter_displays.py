@@ -127,3 +127,21 @@ def test_fit_draws_a_text_bar_in_a_terminal_with_the_loss_and_metrics():
     last = done.stderr.replace("\r", "\n").strip().splitlines()[-1]
     assert last.startswith("fit: 100%") and "30/30" in last
     assert "loss=" in last and "accuracy=" in last
+
+
+def test_the_pictures_show_as_pictures_through_the_formatter():
+    """Every object the library means to be shown in a notebook, read as Jupyter reads it."""
+    import viz
+    from autograd import Value
+
+    w = Value(0.5, label="w")
+    y = (w * 2.0).tanh()
+    y.backward()
+    explorer = _shown(viz.explore(y))
+    assert "text/html" in explorer and "<script" in explorer["text/html"]
+    sheet = _shown(viz.worksheet(y, seed=1))
+    assert "image/svg+xml" in sheet and "?1" in sheet["image/svg+xml"]
+    network = _shown(viz.draw_network(nn.Neuron(2, "sigmoid", seed=0)))
+    assert network["image/svg+xml"].lstrip().startswith(("<?xml", "<svg"))
+    assert "text/latex" in _shown(viz.explain(y, w))
+    assert "text/html" in _shown(nn.MLP(2, [2, 1], seed=0))
