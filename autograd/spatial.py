@@ -136,19 +136,21 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
     out = w2 @ cols  # (O, N·OH·OW)
     if b is not None:
         out += b.data[:, None]
-    out = np.ascontiguousarray(out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3))
+    # NCHW by shape, channels first in memory (a view, no copy): the ops that follow keep
+    # that layout, so the next convolution and this one's backward need no transposed copy
+    out = out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
     seen: list = []
 
     def rows(g: np.ndarray) -> np.ndarray:  # g as (O, N·OH·OW), once for both gradients
         if not seen or seen[0] is not g:
-            seen[:] = [g, np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(o, -1)]
+            seen[:] = [g, g.transpose(1, 0, 2, 3).reshape(o, -1)]  # a view when g is CNHW
         return seen[1]
 
     def grad_x(g: np.ndarray) -> np.ndarray:
         windows = (w2.T @ rows(g)).reshape(c, kh, kw, n, oh, ow).transpose(0, 3, 1, 2, 4, 5)
         grad = _scatter(windows, (c, n, *padded), kernel, stride, (oh, ow))  # (C, N, H, W)
         middle = grad[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd]
-        return np.ascontiguousarray(middle.transpose(1, 0, 2, 3))
+        return np.ascontiguousarray(middle).transpose(1, 0, 2, 3)  # NCHW shape, CNHW memory
 
     def grad_w(g: np.ndarray) -> np.ndarray:
         return (rows(g) @ cols.T).reshape(w.shape)
@@ -194,7 +196,7 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     values share the gradient equally (as ``max`` does; PyTorch gives it to one of them)."""
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "max_pool2d")
     slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
-    out = slices[0][1].copy()
+    out = slices[0][1].copy(order="K")  # keeps the input's memory layout
     for _, part in slices[1:]:
         np.maximum(out, part, out=out)
 
@@ -204,7 +206,7 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
         for mask in masks[1:]:
             count += mask
         share = g / count
-        grad = np.zeros(x.shape, dtype=g.dtype)
+        grad = np.zeros_like(x.data, dtype=g.dtype)  # in the input's memory layout
         tiled = stride[0] >= kernel[0] and stride[1] >= kernel[1]  # windows do not overlap
         for (where, _), mask in zip(slices, masks):
             if tiled:  # each pixel is in one window at most: write, no temporary
@@ -222,13 +224,13 @@ def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "avg_pool2d")
     slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
     n = kernel[0] * kernel[1]
-    out = slices[0][1].copy()
+    out = slices[0][1].copy(order="K")
     for _, part in slices[1:]:
         out += part
     out /= n
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        grad = np.zeros(x.shape, dtype=g.dtype)
+        grad = np.zeros_like(x.data, dtype=g.dtype)
         each = g / n
         for where, _ in slices:
             grad[where] += each
