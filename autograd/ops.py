@@ -213,8 +213,8 @@ def lookup(op_name: str) -> Op | None:
     if op_name in OPS:
         return OPS[op_name]
     name, space, _ = op_name.partition(" ")
-    if space and name in OPS:
-        return OPS[name]
+    if space and name in OPS and OPS[name].kind == "image":  # only ops that say so carry
+        return OPS[name]  # hyperparameters (a user's op "exp approx" is not exp)
     if op_name.startswith("**"):
         return OPS["**n"]
     return None
@@ -247,7 +247,7 @@ def symbol(op_name: str) -> str:
     op = OPS.get(op_name)
     if op is None:
         name, space, hyper = op_name.partition(" ")
-        if space and name in OPS:  # a conv or pool gate shows its hyperparameters
+        if space and name in OPS and OPS[name].kind == "image":  # conv or pool: show them
             return f"{OPS[name].symbol} {hyper}"
     return op.symbol if op else op_name
 

@@ -187,3 +187,9 @@ def test_the_gates_show_their_hyperparameters():
 def test_errors_name_what_does_not_fit(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_only_image_ops_carry_hyperparameters_in_their_name():
+    assert ops.lookup("exp approx") is None  # a user's op, not exp
+    assert ops.symbol("exp approx") == "exp approx"
+    assert ops.lookup("max_pool2d 2×2, s2") is ops.OPS["max_pool2d"]
