@@ -2,8 +2,8 @@
 
 Each op's forward rule and its VJP sit side by side, as everywhere in the engine. No Python
 loop runs over pixels: a convolution is one matrix product over the windows of the input
-(im2col, from numpy's ``sliding_window_view``), and the backward passes loop only over the
-kernel's offsets (9 for a 3×3 kernel), adding one strided slice each.
+(im2col), and every loop (filling im2col, pooling, the backward passes) runs over the
+kernel's offsets only (9 for a 3×3 kernel), one strided slice each.
 
 A node records its hyperparameters after its op's name (``"conv2d 3×3, 16, s1, p1"``), so
 that a diagram's gate shows them; :func:`autograd.ops.lookup` reads the name before the
@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .tensor import Tensor, _result
 
@@ -65,11 +64,6 @@ def _scatter(windows_grad: np.ndarray, shape: tuple, kernel: tuple[int, int],
             grad[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += \
                 windows_grad[:, :, i, j]
     return grad
-
-
-def _windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
-    """Every kernel-sized window, as a view of shape (N, C, OH, OW, KH, KW)."""
-    return sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::stride[0], ::stride[1]]
 
 
 # ---------------------------------------------------------------- padding

@@ -19,6 +19,7 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
+from bench_tensor import ours_sgd, torch_sgd
 
 import autograd
 from autograd import Tensor
@@ -45,27 +46,14 @@ def ours_step(X, y, params):
     W1, b1, W2, b2, W3, b3 = params
     h = autograd.max_pool2d(autograd.conv2d(Tensor(X), W1, b1, padding=1).relu(), 2)
     h = autograd.max_pool2d(autograd.conv2d(h, W2, b2, padding=1).relu(), 2)
-    loss = cross_entropy(h.reshape(BATCH, -1) @ W3 + b3, y)
-    for p in params:
-        p.grad = None
-    loss.backward()
-    for p in params:
-        p.data -= LR * p.grad
-    return loss.item()
+    return ours_sgd(cross_entropy(h.reshape(BATCH, -1) @ W3 + b3, y), params, LR)
 
 
 def torch_step(X, y, params):
     W1, b1, W2, b2, W3, b3 = params
     h = F.max_pool2d(F.relu(F.conv2d(X, W1, b1, padding=1)), 2)
     h = F.max_pool2d(F.relu(F.conv2d(h, W2, b2, padding=1)), 2)
-    loss = F.cross_entropy(h.reshape(BATCH, -1) @ W3 + b3, y)
-    for p in params:
-        p.grad = None
-    loss.backward()
-    with torch.no_grad():
-        for p in params:
-            p -= LR * p.grad
-    return loss.item()
+    return torch_sgd(F.cross_entropy(h.reshape(BATCH, -1) @ W3 + b3, y), params, LR)
 
 
 def seconds_per_step(step, args, rounds=7, per_round=3):

@@ -59,25 +59,33 @@ def ours_step(X, y, params):
     W1, b1, W2, b2 = params
     x = Tensor(X)
     logits = (x @ W1 + b1).relu() @ W2 + b2
-    loss = cross_entropy(logits, y)
-    for p in params:
-        p.grad = None
-    loss.backward()
-    for p in params:
-        p.data -= LR * p.grad
-    return loss.item()
+    return ours_sgd(cross_entropy(logits, y), params, LR)
 
 
 def torch_step(X, y, params):
     W1, b1, W2, b2 = params
     logits = torch.relu(X @ W1 + b1) @ W2 + b2
-    loss = torch.nn.functional.cross_entropy(logits, y)
+    return torch_sgd(torch.nn.functional.cross_entropy(logits, y), params, LR)
+
+
+def ours_sgd(loss, params, lr):
+    """Backward from ``loss`` and one SGD step on ``params`` (ours): the loss's value."""
+    for p in params:
+        p.grad = None
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss.item()
+
+
+def torch_sgd(loss, params, lr):
+    """The same for PyTorch tensors."""
     for p in params:
         p.grad = None
     loss.backward()
     with torch.no_grad():
         for p in params:
-            p -= LR * p.grad
+            p -= lr * p.grad
     return loss.item()
 
 

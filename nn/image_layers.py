@@ -18,10 +18,10 @@ from autograd import Tensor
 from autograd.spatial import _pair
 
 from .activations import activation as activation_fn
+from .layers import initial_weights
 from .module import Module
 from .scalar import Seed, _name
 
-_RELU_LIKE = {"relu", "leaky_relu", "elu"}
 Shape = tuple[int, ...]
 
 
@@ -79,13 +79,8 @@ class Conv2D(Module):
         channels = _image_shape(input_shape, "Conv2D")[0]
         kh, kw = self.kernel_size
         fan_in, fan_out = channels * kh * kw, self.filters * kh * kw
-        rng = np.random.default_rng(self._options["seed"])
-        shape = (self.filters, channels, kh, kw)
-        if self.activation in _RELU_LIKE:
-            W = rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
-        else:
-            limit = np.sqrt(6.0 / (fan_in + fan_out))
-            W = rng.uniform(-limit, limit, shape)
+        W = initial_weights(np.random.default_rng(self._options["seed"]),
+                            (self.filters, channels, kh, kw), fan_in, fan_out, self.activation)
         dtype = self._options["dtype"]
         self.W = Tensor(W.astype(dtype), requires_grad=True, label="W")
         self.b = Tensor(np.zeros(self.filters, dtype), requires_grad=True, label="b")

@@ -18,6 +18,16 @@ from .scalar import Seed, _name
 _RELU_LIKE = {"relu", "leaky_relu", "elu"}
 
 
+def initial_weights(rng: np.random.Generator, shape: tuple[int, ...], fan_in: int,
+                    fan_out: int, activation: Any) -> np.ndarray:
+    """He normal, N(0, 2/fan_in), before ReLU-like activations; otherwise Glorot uniform,
+    U(±√(6/(fan_in+fan_out))), Keras's default."""
+    if activation in _RELU_LIKE:
+        return rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, shape)
+
+
 class Linear(Module):
     """``x @ W + b``, then an activation: ``W`` has shape (nin, nout), as in the labs' matrices.
 
@@ -33,12 +43,7 @@ class Linear(Module):
         for name, n in (("nin", nin), ("nout", nout)):
             if not isinstance(n, int | np.integer) or n < 1:
                 raise ValueError(f"Linear needs a positive {name}, got {n!r}")
-        rng = np.random.default_rng(seed)
-        if activation in _RELU_LIKE:
-            W = rng.normal(0.0, np.sqrt(2.0 / nin), (nin, nout))
-        else:
-            limit = np.sqrt(6.0 / (nin + nout))
-            W = rng.uniform(-limit, limit, (nin, nout))
+        W = initial_weights(np.random.default_rng(seed), (nin, nout), nin, nout, activation)
         self.W = Tensor(W.astype(dtype), requires_grad=True, label="W")
         self.b = Tensor(np.zeros(nout, dtype), requires_grad=True, label="b")
         self.activation = activation

@@ -287,23 +287,14 @@ def _activation_name(m: Any) -> Any:
 
 
 def _from_linear(m: Any, activation: Any, where: str) -> Linear:
-    torch = _torch()
     if m.bias is None:
         raise ValueError(f"from_torch: {where} (Linear without a bias) cannot be converted: "
                          f"nn.Linear always has one")
-    dtype = {torch.float64: np.float64, torch.float32: np.float32}.get(m.weight.dtype)
-    if dtype is None:
-        raise ValueError(f"from_torch: {where} has weights of dtype {m.weight.dtype}; "
-                         f"float32 and float64 convert")
-    layer = Linear(m.in_features, m.out_features, activation, dtype=dtype)
-    layer.W.data = m.weight.detach().cpu().numpy().T.astype(dtype, copy=True)
-    layer.b.data = m.bias.detach().cpu().numpy().astype(dtype, copy=True)
-    layer.W.requires_grad = layer.b.requires_grad = bool(m.weight.requires_grad)
-    return layer
+    layer = Linear(m.in_features, m.out_features, activation, dtype=_numpy_dtype(m, where))
+    return _copy_weights(m, layer, transpose=True)
 
 
 def _from_conv(m: Any, activation: Any, where: str) -> Conv2D:
-    torch = _torch()
     plain = (m.groups == 1 and tuple(m.dilation) == (1, 1) and m.padding_mode == "zeros"
              and not isinstance(m.padding, str) and m.bias is not None)
     if not plain:
@@ -311,14 +302,26 @@ def _from_conv(m: Any, activation: Any, where: str) -> Conv2D:
                          f"{m.dilation}, padding={m.padding!r}, padding_mode="
                          f"{m.padding_mode!r}, bias={m.bias is not None}) cannot be converted: "
                          f"nn.Conv2D is a plain convolution with zero padding and a bias")
+    layer = Conv2D(m.out_channels, tuple(m.kernel_size), stride=tuple(m.stride),
+                   padding=tuple(m.padding), activation=activation, dtype=_numpy_dtype(m, where))
+    layer.build((m.in_channels, *m.kernel_size))
+    return _copy_weights(m, layer, transpose=False)
+
+
+def _numpy_dtype(m: Any, where: str) -> Any:
+    torch = _torch()
     dtype = {torch.float64: np.float64, torch.float32: np.float32}.get(m.weight.dtype)
     if dtype is None:
         raise ValueError(f"from_torch: {where} has weights of dtype {m.weight.dtype}; "
                          f"float32 and float64 convert")
-    layer = Conv2D(m.out_channels, tuple(m.kernel_size), stride=tuple(m.stride),
-                   padding=tuple(m.padding), activation=activation, dtype=dtype)
-    layer.build((m.in_channels, *m.kernel_size))
-    layer.W.data = m.weight.detach().cpu().numpy().astype(dtype, copy=True)
+    return dtype
+
+
+def _copy_weights(m: Any, layer: Any, transpose: bool) -> Any:
+    """``m``'s weight (transposed for a Linear: ours is nin × nout) and bias into ``layer``."""
+    dtype = layer.W.data.dtype
+    weight = m.weight.detach().cpu().numpy()
+    layer.W.data = (weight.T if transpose else weight).astype(dtype, copy=True)
     layer.b.data = m.bias.detach().cpu().numpy().astype(dtype, copy=True)
     layer.W.requires_grad = layer.b.requires_grad = bool(m.weight.requires_grad)
     return layer

@@ -180,15 +180,14 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
         for i, parent in enumerate(child.parents):
             consumers.setdefault(id(parent), []).append((child, i))
     given_grads = {id(node): (key, v, node) for key, v in (grads or {}).items()
-                   for node in [_node(key, by_label, nodes)]}
+                   if v is not None for node in [_node(key, by_label, nodes)]}
     rows: list[tuple[int, CheckRow]] = []
     for quantity, answers in (("value", values), ("grad", grads)):
         for key, value in (answers or {}).items():
-            if value is None:
+            if value is None:  # a blank: said so, never diagnosed, its answer not shown
                 node = _node(key, by_label, nodes)
                 rows.append((order.get(id(node), 0), _unanswered(_name(node, key), quantity,
                                                                  node)))
-    given_grads = {key: v for key, v in given_grads.items() if v[1] is not None}
     for key, value in (values or {}).items():
         if value is None:
             continue
