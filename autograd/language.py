@@ -81,7 +81,7 @@ _SPANISH = {
     "epoch": "época", "loss": "pérdida", "accuracy": "exactitud", "train": "entrenamiento",
     "validation": "validación", "derivative": "derivada",
     "predicted class": "clase predicha", "true class": "clase verdadera", "unit": "neurona",
-    "filter": "filtro",
+    "filter": "filtro", "layer {n}": "capa {n}", "{n} inputs": "{n} entradas",
 }
 
 _current = "en"

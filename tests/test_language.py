@@ -85,3 +85,8 @@ def test_the_image_plots_follow_the_language_too(spanish):
     assert ax.get_title() == "exactitud: 66.7%"
     axes = viz.plot_weights(np.ones((4, 2)), shape=(2, 2))
     assert axes.ravel()[0].get_title() == "neurona 1"
+
+
+def test_the_network_figure_follows_the_language(spanish):
+    source = viz.draw_network(nn.MLP(2, [3, 1], seed=0)).source
+    assert "entrada" in source and "capa 1" in source and "layer 1" not in source

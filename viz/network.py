@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.language import tr
 from autograd.ops import subscript, superscript, symbol
 
 from .diagram import RED, Diagram, fmt
@@ -72,15 +73,15 @@ def _columns(model: Any) -> list[_Column]:
     inputs = [{"id": f"x{k}", "label": f"x{subscript(k + 1)}", "shape": "circle"}
               for k in range(first["nin"])]
     if first["nin"] > MAX_DRAWN:
-        inputs = [{"id": "x_all", "label": f"{first['nin']} inputs", "shape": "box"}]
-    columns = [_Column("input", inputs)]
+        inputs = [{"id": "x_all", "label": tr("{n} inputs", n=first['nin']), "shape": "box"}]
+    columns = [_Column(tr("input"), inputs)]
     previous = [u["id"] for u in inputs]  # what the next layer reads, in order
     for number, layer in enumerate(layers, 1):
         sources = previous
         if layer["skip"]:  # Concatenate(..., Identity()): the layer's input goes on too
             sources = previous + layer["skip_sources"](columns)
         units = _units(layer, number, sources)
-        title = f"layer {number}" + (f" ({symbol(layer['act'])})" if layer["act"] else "")
+        title = tr("layer {n}", n=number) + (f" ({symbol(layer['act'])})" if layer["act"] else "")
         columns.append(_Column(title, units))
         previous = [u["id"] for u in units]
     return columns
