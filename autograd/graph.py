@@ -244,18 +244,19 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
         _backpropagate_checked(interior, leaves, accumulate)
         return interior, leaves
     passed_on: set[int] = set()  # ids of arrays a vjp handed on unchanged (shared by nodes)
+    handed_on = passed_on.add
     for node in interior:
         g = node._g
         if accumulate:
             total = node.grad  # an intermediate node's .grad may share its array (read it)
             node.grad = g if total is None else total + g
         local = node._local
-        if type(local) is not tuple:  # array chain rule: a vector-Jacobian product per parent
+        if local.__class__ is list:  # array chain rule: a vector-Jacobian product per parent
             for parent, vjp in zip(node.parents, local):
                 if parent._requires_grad:
                     r = vjp(g)  # the op table's ops are tested to give the right shape,
                     if r is g:  # and tensor_op checks the vjps users write
-                        passed_on.add(id(r))
+                        handed_on(id(r))
                     total = parent._g
                     parent._g = r if total.__class__ is float else total + r
         elif len(local) == 2:  # scalar chain rule: d root/d parent += d node/d parent * g
@@ -270,7 +271,7 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
                 parent._g += derivative * g
     if accumulate:
         for leaf in leaves:
-            if leaf.requires_grad:
+            if leaf._requires_grad:
                 total, g = leaf.grad, leaf._g
                 if total is not None:
                     leaf.grad = total + g

@@ -30,6 +30,7 @@ class Value(Node):
 
     __slots__ = ()
     requires_grad = True  # every Value takes part in backprop
+    _requires_grad = True  # (what the graph core reads, as for Tensor)
     __array_ufunc__ = None  # numpy defers to us: ``array * value`` is an error, not an object array
 
     def __init__(self, data: Number, label: str | None = None) -> None:
@@ -330,7 +331,7 @@ class Constant(Value):
     """
 
     __slots__ = ()
-    requires_grad = False
+    requires_grad = _requires_grad = False
 
 
 def _as_value(x: object) -> Value | None:

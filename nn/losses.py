@@ -233,7 +233,8 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: targets must be class indices, got dtype {labels.dtype}")
-    if labels.size and (labels.min() < 0 or labels.max() >= k):  # two reductions: every step
+    # one reduction (every step checks): seen as unsigned, a negative label is huge
+    if labels.size and labels.view(labels.dtype.str.replace("i", "u")).max() >= k:
         bad = labels[(labels < 0) | (labels >= k)]
         raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
     return labels

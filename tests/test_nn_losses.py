@@ -102,6 +102,36 @@ def test_seed_003_cross_entropy_table():
         assert losses.cross_entropy(logits, [0]).item() == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(("dtype", "bad"), [
+    (dtype, bad) for dtype in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64)
+    for bad in (-1, -128, 3, 127) if bad >= 0 or np.dtype(dtype).kind == "i"])
+def test_class_index_targets_out_of_range_are_named_in_every_integer_dtype(dtype, bad):
+    # the range check sees labels as unsigned (one reduction); a negative one must not slip by
+    labels = np.array([0, bad, 2], dtype=dtype)
+    for loss in (losses.cross_entropy, losses.hinge):
+        with pytest.raises(ValueError, match=rf"target {bad} is outside the 3 classes 0\.\.2"):
+            loss(Tensor(np.zeros((3, 3))), labels)
+
+
+def test_cross_entropy_with_class_indices_matches_the_textbook_formula_in_float32():
+    # the fused node sums log Σe^z and the picked logits apart: same loss and gradient as the
+    # formula written out, for large and for tiny logits
+    for scale in (1e-3, 1.0, 50.0):
+        z = (RNG.standard_normal((7, 5)) * scale).astype(np.float32)
+        labels = RNG.integers(0, 5, 7)
+        t = Tensor(z, requires_grad=True)
+        L = losses.cross_entropy(t, labels)
+        L.backward()
+        z64 = z.astype(np.float64)
+        p = np.exp(z64 - z64.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        assert L.dtype == np.float32
+        assert L.item() == pytest.approx(-np.log(p[np.arange(7), labels]).mean(), rel=1e-5)
+        expected = p.copy()
+        expected[np.arange(7), labels] -= 1
+        np.testing.assert_allclose(t.grad, expected / 7, atol=1e-6)
+
+
 @pytest.mark.parametrize("loss", [losses.cross_entropy, losses.hinge])
 def test_class_losses_keep_float32(loss):
     W = Tensor(np.ones((3, 4), np.float32), requires_grad=True)
