@@ -233,11 +233,15 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: targets must be class indices, got dtype {labels.dtype}")
-    # one reduction (every step checks): seen as unsigned, a negative label is huge
-    if labels.size and labels.view(labels.dtype.str.replace("i", "u")).max() >= k:
+    unsigned = _UNSIGNED.get(labels.dtype)  # every step checks: seen as unsigned, a negative
+    if labels.size and (labels.view(unsigned).max() >= k if unsigned is not None  # label is
+                        else labels.min() < 0 or labels.max() >= k):  # huge: one reduction
         bad = labels[(labels < 0) | (labels >= k)]
         raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
     return labels
+
+
+_UNSIGNED = {np.dtype(f"{kind}{n}"): np.dtype(f"u{n}") for kind in "iu" for n in (1, 2, 4, 8)}
 
 
 def _distributions(rows: np.ndarray, name: str) -> np.ndarray:

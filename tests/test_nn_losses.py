@@ -106,11 +106,13 @@ def test_seed_003_cross_entropy_table():
     (dtype, bad) for dtype in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64)
     for bad in (-1, -128, 3, 127) if bad >= 0 or np.dtype(dtype).kind == "i"])
 def test_class_index_targets_out_of_range_are_named_in_every_integer_dtype(dtype, bad):
-    # the range check sees labels as unsigned (one reduction); a negative one must not slip by
-    labels = np.array([0, bad, 2], dtype=dtype)
-    for loss in (losses.cross_entropy, losses.hinge):
-        with pytest.raises(ValueError, match=rf"target {bad} is outside the 3 classes 0\.\.2"):
-            loss(Tensor(np.zeros((3, 3))), labels)
+    # the range check sees labels as unsigned (one reduction); a negative one must not slip
+    # by, in either byte order
+    for order in "<>":
+        labels = np.array([0, bad, 2], dtype=np.dtype(dtype).newbyteorder(order))
+        for loss in (losses.cross_entropy, losses.hinge):
+            with pytest.raises(ValueError, match=rf"target {bad} is outside the 3 classes 0\.\.2"):
+                loss(Tensor(np.zeros((3, 3))), labels)
 
 
 def test_cross_entropy_with_class_indices_matches_the_textbook_formula_in_float32():
