@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from . import scratch
 from .tensor import Tensor, _result
 
 
@@ -57,7 +58,8 @@ def _scatter(windows_grad: np.ndarray, shape: tuple, kernel: tuple[int, int],
     """Add the gradient of every window element (A, B, KH, KW, OH, OW) back to its pixel
     of images of ``shape`` (A, B, H, W): one strided slice per kernel offset. (A, B) is
     (N, C), or (C, N) for the convolution's channels-first layout.)"""
-    grad = np.zeros(shape, dtype=windows_grad.dtype)
+    grad = scratch.empty(shape, windows_grad.dtype)
+    grad.fill(0)
     (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
     for i in range(kh):
         for j in range(kw):
@@ -117,17 +119,19 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
     oh, ow = _out_size(padded, kernel, stride, op, x.shape, "padded" if any(padding) else "")
     # channels first (C, N, H, W), padded: each kernel offset's pixels are then a plain
     # strided block, for im2col and for the input gradient alike
-    xc = np.zeros((c, n, *padded), dtype=x.data.dtype)
+    xc = scratch.empty((c, n, *padded), x.data.dtype)
+    if any(padding):
+        xc.fill(0)
     xc[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd] = x.data.transpose(1, 0, 2, 3)
     # im2col: one row per (channel, kernel offset), one column per output pixel of every
     # image, so that the whole layer is one matrix product (and each gradient another)
-    cols = np.empty((c, kh, kw, n, oh, ow), dtype=xc.dtype)
+    cols = scratch.empty((c, kh, kw, n, oh, ow), xc.dtype)
     for (i, j), _, part in _offsets(xc, kernel, stride, (oh, ow)):
         cols[:, i, j] = part  # one copy per kernel offset, not per pixel
     cols = cols.reshape(c * kh * kw, n * oh * ow)
     del xc
     w2 = w.data.reshape(o, -1)
-    out = w2 @ cols  # (O, N·OH·OW)
+    out = np.matmul(w2, cols, out=scratch.empty((o, n * oh * ow), np.result_type(w2, cols)))
     if b is not None:
         out += b.data[:, None]
     # NCHW by shape, channels first in memory (a view, no copy): the ops that follow keep
@@ -141,10 +145,14 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
         return seen[1]
 
     def grad_x(g: np.ndarray) -> np.ndarray:
-        windows = (w2.T @ rows(g)).reshape(c, kh, kw, n, oh, ow).transpose(0, 3, 1, 2, 4, 5)
+        windows = np.matmul(w2.T, rows(g), out=scratch.empty((c * kh * kw, n * oh * ow),
+                                                              np.result_type(w2, g)))
+        windows = windows.reshape(c, kh, kw, n, oh, ow).transpose(0, 3, 1, 2, 4, 5)
         grad = _scatter(windows, (c, n, *padded), kernel, stride, (oh, ow))  # (C, N, H, W)
         middle = grad[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd]
-        return np.ascontiguousarray(middle).transpose(1, 0, 2, 3)  # NCHW shape, CNHW memory
+        copy = scratch.empty(middle.shape, middle.dtype)
+        copy[...] = middle
+        return copy.transpose(1, 0, 2, 3)  # NCHW shape, CNHW memory
 
     def grad_w(g: np.ndarray) -> np.ndarray:
         return (rows(g) @ cols.T).reshape(w.shape)
@@ -190,18 +198,24 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     values share the gradient equally (as ``max`` does; PyTorch gives it to one of them)."""
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "max_pool2d")
     slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
-    out = slices[0][1].copy(order="K")  # keeps the input's memory layout
+    out = scratch.empty_like(slices[0][1])  # in the input's memory layout
+    np.copyto(out, slices[0][1])
     for _, part in slices[1:]:
         np.maximum(out, part, out=out)
+    tiled = stride[0] >= kernel[0] and stride[1] >= kernel[1]  # windows do not overlap
+    exact = stride == kernel and all(n == k * m for n, k, m in zip(x.shape[2:], kernel, size))
 
     def vjp(g: np.ndarray) -> np.ndarray:
         masks = [part == out for _, part in slices]
         count = masks[0].astype(g.dtype)
         for mask in masks[1:]:
             count += mask
-        share = g / count
-        grad = np.zeros_like(x.data, dtype=g.dtype)  # in the input's memory layout
-        tiled = stride[0] >= kernel[0] and stride[1] >= kernel[1]  # windows do not overlap
+        share = np.divide(g, count, out=count)
+        # in the input's memory layout; where the windows tile the image exactly, every pixel
+        # is written below, so it needs no zeros first
+        grad = scratch.empty_like(x.data, g.dtype)
+        if not exact:
+            grad.fill(0)
         for (where, _), mask in zip(slices, masks):
             if tiled:  # each pixel is in one window at most: write, no temporary
                 np.multiply(mask, share, out=grad[where])
@@ -218,13 +232,15 @@ def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "avg_pool2d")
     slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
     n = kernel[0] * kernel[1]
-    out = slices[0][1].copy(order="K")
+    out = scratch.empty_like(slices[0][1])
+    np.copyto(out, slices[0][1])
     for _, part in slices[1:]:
         out += part
     out /= n
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        grad = np.zeros_like(x.data, dtype=g.dtype)
+        grad = scratch.empty_like(x.data, g.dtype)
+        grad.fill(0)
         each = g / n
         for where, _ in slices:
             grad[where] += each

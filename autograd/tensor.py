@@ -16,6 +16,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from . import scratch
 from .graph import Node, record
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
@@ -306,8 +307,20 @@ class Tensor(Node):
 
     def relu(self) -> Tensor:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
-        out = np.maximum(self.data, 0)  # sign(out): 1 where x > 0, 0 where x <= 0, nan at nan
-        return _result(out, "relu", (self,), [lambda g: g * np.sign(out)])
+        x = self.data  # (an image-sized one in reused memory: see autograd.scratch)
+        out = np.maximum(x, 0, out=scratch.empty_like(x) if x.nbytes >= _LARGE else None)
+
+        def vjp(g: np.ndarray) -> np.ndarray:
+            # sign(out): 1 where x > 0, 0 where x <= 0, nan at nan; then times g, in place
+            same = g.dtype == out.dtype  # (else numpy's promotion, as for any product)
+            local = np.sign(out, out=scratch.empty_like(out) if same and out.nbytes >= _LARGE
+                            else None)
+            if not same:
+                return local * g
+            local *= g
+            return local
+
+        return _result(out, "relu", (self,), [vjp])
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x for x > 0, else alpha·x."""
@@ -658,6 +671,7 @@ def _checked(vjp, op: str, index: int, shape: tuple[int, ...]):
 # ---------------------------------------------------------------- helpers
 
 _new = object.__new__
+_LARGE = scratch.SMALLEST  # arrays this large take memory from autograd.scratch
 _dot = np.dot
 
 
