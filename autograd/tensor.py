@@ -590,9 +590,9 @@ def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
     k = z.shape[-1]
     z2 = z.reshape(-1, k)
     n = z2.shape[0]
-    shifted = z2 - z2.max(axis=1, keepdims=True)
+    shifted = z2 - _row_max(z2, axis=1, keepdims=True)  # (ufunc reductions: no wrapper)
     e = np.exp(shifted)
-    total = e.sum(axis=1, keepdims=True)
+    total = _add_up(e, axis=1, keepdims=True)
     log_total = np.log(total)
     if y.ndim == 1:  # class indices: loss = mean of log Σ e^z − z[y], both terms >= 0 here
         picked = _row_starts(n, k) + y  # each example's target, in the flat array
@@ -673,6 +673,7 @@ def _checked(vjp, op: str, index: int, shape: tuple[int, ...]):
 _new = object.__new__
 _LARGE = scratch.SMALLEST  # arrays this large take memory from autograd.scratch
 _dot = np.dot
+_add_up, _row_max = np.add.reduce, np.maximum.reduce
 
 
 def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor) -> Tensor:
@@ -764,7 +765,7 @@ def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if gshape == shape:
         return g
     if gshape[1:] == shape and shape:  # one leading axis added: a bias added to each row
-        return g.sum(axis=0)
+        return _add_up(g, axis=0)
     extra = g.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)

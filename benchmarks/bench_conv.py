@@ -59,9 +59,10 @@ def torch_step(X, y, params):
     return torch_sgd(F.cross_entropy(h.reshape(BATCH, -1) @ W3 + b3, y), params, LR)
 
 
-def seconds_per_step(step, args, rounds=7, per_round=3):
+def seconds_per_step(step, args, rounds=9, per_round=3):
     """Median seconds per step over ``rounds`` timed batches of ``per_round`` steps."""
-    step(*args)  # warm up
+    for _ in range(3):  # warm up (PyTorch's first step, for one, takes twice as long)
+        step(*args)
     times = []
     for _ in range(rounds):
         t0 = time.perf_counter()
