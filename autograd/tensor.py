@@ -37,10 +37,13 @@ class Tensor(Node):
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False,
                  label: str | None = None) -> None:
-        array = _to_array(data)
+        # (a numpy array, the common case, is taken as it is: a data batch every step)
+        array = data if data.__class__ is np.ndarray and data.dtype.kind in "fiub" else \
+            _to_array(data)
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Tensor label must be a str, got {type(label).__name__}")
-        _check_float_for_grad(array.dtype, requires_grad)
+        if requires_grad:
+            _check_float_for_grad(array.dtype, requires_grad)
         record(self, None, array, "", (), ())
         self._requires_grad = bool(requires_grad)
         self.label = label
@@ -138,21 +141,27 @@ class Tensor(Node):
     # ---------------------------------------------------------------- elementwise arithmetic
 
     def __add__(self, other: ArrayLike) -> Tensor:
-        if (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
-        sa, sb = self.data.shape, other.data.shape
-        return _result(_broadcasting(np.add, "+", self, other), "+", (self, other),
-                       [lambda g: _unbroadcast(g, sa), lambda g: _unbroadcast(g, sb)])
+        a, b = self.data, other.data
+        try:  # (written out, not through _broadcasting: the most common op of all)
+            out = np.add(a, b)
+        except ValueError:
+            raise _no_broadcast("+", a, b) from None
+        shape = out.shape  # (a numpy scalar, from 0-d operands, has one too)
+        return _result(out, "+", (self, other),
+                       [_same if a.shape == shape else _sum_to(a.shape, shape),
+                        _same if b.shape == shape else _sum_to(b.shape, shape)])
 
     def __sub__(self, other: ArrayLike) -> Tensor:
-        if (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
         sa, sb = self.data.shape, other.data.shape
         return _result(_broadcasting(np.subtract, "-", self, other), "-", (self, other),
                        [lambda g: _unbroadcast(g, sa), lambda g: _unbroadcast(-g, sb)])
 
     def __mul__(self, other: ArrayLike) -> Tensor:
-        if (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
         a, b = self.data, other.data
         return _result(_broadcasting(np.multiply, "*", self, other), "*", (self, other),
@@ -160,7 +169,7 @@ class Tensor(Node):
                         lambda g: _unbroadcast(g * a, b.shape)])
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
-        if (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
         a, b = self.data, other.data
         if (b == 0).any():
@@ -228,7 +237,7 @@ class Tensor(Node):
     # ---------------------------------------------------------------- matrix product
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
-        if (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
         a, b = self.data, other.data
         if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:
@@ -534,7 +543,9 @@ class Tensor(Node):
                     f"backward() on a Tensor of shape {self.shape} needs a gradient of that "
                     "shape: reduce it to a scalar first (loss.sum() or loss.mean()) or call "
                     f"t.backward(np.ones({self.shape})) for the gradient of its sum")
-            return np.ones(self.data.shape, self.data.dtype)
+            seed = np.empty(self.data.shape, self.data.dtype)  # (np.ones is a Python
+            seed.fill(1)  # function around these two: a step notices)
+            return seed
         seed = np.array(_data(gradient), dtype=self.dtype)  # a copy: .grad must own its array
         if seed.shape != self.shape:
             raise ValueError(f"backward(gradient): the gradient has shape {seed.shape}, "
@@ -605,7 +616,8 @@ def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
         with np.errstate(invalid="ignore"):  # 0·log 0 counts as 0, as in Σ y log p
             loss = -np.where(y > 0, y * log_p, 0.0).sum() / n
         grad = ((e / total) * y.sum(axis=1, keepdims=True) - y) / n
-    grad = grad.reshape(z.shape).astype(z.dtype, copy=False)  # float32 stays float32
+    if grad.shape != z.shape or grad.dtype != z.dtype:  # float32 stays float32
+        grad = grad.reshape(z.shape).astype(z.dtype, copy=False)
     return _result(np.asarray(loss, dtype=z.dtype), "cross_entropy", (logits,),
                    [lambda g: g * grad])
 
@@ -755,8 +767,11 @@ def _broadcasting(ufunc, op: str, a: Tensor, b: Tensor) -> np.ndarray:
     try:
         return ufunc(a.data, b.data)
     except ValueError:
-        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together"
-                         ) from None
+        raise _no_broadcast(op, a.data, b.data) from None
+
+
+def _no_broadcast(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
+    return ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together")
 
 
 def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -770,6 +785,24 @@ def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
     return g.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def _sum_to(shape: tuple[int, ...], broadcast: tuple[int, ...]):
+    """The VJP of broadcasting an operand of ``shape`` to ``broadcast``, chosen once, when the
+    op is recorded: ``g`` itself, one sum over the leading axis (a bias), or the general sum."""
+    if shape == broadcast:
+        return _same
+    if broadcast[1:] == shape and shape:
+        return _sum_leading
+    return lambda g: _unbroadcast(g, shape)
+
+
+def _same(g: np.ndarray) -> np.ndarray:
+    return g
+
+
+def _sum_leading(g: np.ndarray) -> np.ndarray:
+    return _add_up(g, axis=0)
 
 
 def _expand(g: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...] | None,

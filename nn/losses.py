@@ -219,6 +219,10 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
     """Checked targets: class indices of shape (examples,), or, when given as rows, target
     probabilities (one-hot) of shape (examples, classes)."""
     n, k = (1, shape[0]) if len(shape) == 1 else shape
+    if target.__class__ is np.ndarray and target.shape == (n,) and n and (
+            unsigned := _UNSIGNED.get(target.dtype)) is not None and \
+            _largest(target.view(unsigned)) < k:  # the common case, checked at once (every step
+        return target  # checks): integer labels; seen as unsigned, a negative one is huge
     y = np.asarray(target.data if isinstance(target, Node) else target)
     if y.dtype.kind == "f" and y.shape == tuple(shape) and k > 1:
         return _distributions(y.reshape(n, k).astype(np.float64), name)  # one-hot or soft
@@ -241,6 +245,7 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
     return labels
 
 
+_largest = np.maximum.reduce
 _UNSIGNED = {np.dtype(f"{kind}{n}"): np.dtype(f"u{n}") for kind in "iu" for n in (1, 2, 4, 8)}
 
 
