@@ -32,15 +32,16 @@ class LossScope:
         return f"LossScope({self.name!r})"
 
 
-def drawn_as(gate: str) -> Callable[[Callable], Callable]:
-    """Record every node a loss makes under one :class:`LossScope`, so that it is drawn as a
-    single gate named ``gate``."""
+def drawn_as(gate: str, name: str | None = None) -> Callable[[Callable], Callable]:
+    """Record every node a loss makes under one :class:`LossScope` (kept as the function's
+    ``scope``), so that it is drawn as a single gate named ``gate``."""
     def wrap(loss: Callable) -> Callable:
-        scope = LossScope(loss.__name__, gate)
+        scope = LossScope(name or loss.__name__, gate)
 
         @functools.wraps(loss)
         def recorded(*args: Any, **kwargs: Any) -> Any:
             return in_scope(scope, loss, *args, **kwargs)
+        recorded.scope = scope  # type: ignore[attr-defined]
         return recorded
     return wrap
 
@@ -95,7 +96,6 @@ def binary_cross_entropy_with_logits(prediction: Any, target: Any) -> Any:
     return _mean([zi.softplus() - zi * yi for zi, yi in zip(z, y)])
 
 
-@drawn_as("CE")
 def cross_entropy(logits: Any, target: Any) -> Any:
     """Softmax cross-entropy from logits: mean over examples of log Σ e^z − z[target].
 
@@ -108,7 +108,15 @@ def cross_entropy(logits: Any, target: Any) -> Any:
         if z.ndim not in (1, 2):
             raise ValueError(f"cross_entropy: logits must have shape (examples, classes) or "
                              f"(classes,), got {z.shape}")
-        return fused_cross_entropy(logits, _class_targets(target, z.shape, "cross_entropy"))
+        loss = fused_cross_entropy(logits, _class_targets(target, z.shape, "cross_entropy"))
+        loss.scope = _value_cross_entropy.scope  # its one node, stamped as the loss's gate
+        return loss  # (as entering the scope would, without entering it: every step)
+    return _value_cross_entropy(logits, target)
+
+
+@drawn_as("CE", name="cross_entropy")
+def _value_cross_entropy(logits: Any, target: Any) -> Any:
+    """cross_entropy on Values: the nodes of log Σ e^z − z[target], row by row."""
     rows = _value_rows(logits, "cross_entropy")
     probs = _one_hot(_class_targets(target, _value_shape(logits, rows), "cross_entropy"),
                      len(rows[0]))

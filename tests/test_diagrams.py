@@ -146,6 +146,21 @@ def test_a_loss_is_drawn_as_one_gate_with_its_gradient_on_the_input_wire(loss, g
     assert "<svg" in viz.draw_graph(L).pipe(format="svg").decode()
 
 
+def test_cross_entropy_is_drawn_as_one_CE_gate_on_values_and_on_tensors():
+    from nn import losses
+
+    drawn = re.compile(r'label="?CE"?[ \]]')
+    row = [Value(0.3, label="z0"), Value(-0.2, label="z1"), Value(1.1, label="z2")]
+    L = losses.cross_entropy([row], [2])
+    assert len(drawn.findall(viz.draw_graph(L).source)) == 1
+    assert not drawn.search(viz.draw_graph(L, expand=["cross_entropy"]).source)
+    z = Tensor(np.array([[0.3, -0.2, 1.1]]), requires_grad=True, label="z")
+    T = losses.cross_entropy(z @ Tensor(np.eye(3)), [2])  # one fused node, stamped the same
+    assert T.scope is L.scope and (T.scope.name, T.scope.gate) == ("cross_entropy", "CE")
+    assert len(drawn.findall(viz.draw_graph(T).source)) == 1
+    assert T.item() == pytest.approx(L.data)
+
+
 def _chain(n):
     x = Value(0.5, label="x")
     y = x
