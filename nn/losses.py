@@ -108,7 +108,14 @@ def cross_entropy(logits: Any, target: Any) -> Any:
         if z.ndim not in (1, 2):
             raise ValueError(f"cross_entropy: logits must have shape (examples, classes) or "
                              f"(classes,), got {z.shape}")
-        loss = fused_cross_entropy(logits, _class_targets(target, z.shape, "cross_entropy"))
+        n, k = z.shape if z.ndim == 2 else (1, z.shape[0])
+        if target.__class__ is np.ndarray and target.shape == (n,) and n and (
+                unsigned := _UNSIGNED.get(target.dtype)) is not None and \
+                _largest(target.view(unsigned)) < k:  # integer labels, the common case: one
+            labels = target  # reduction checks them all (as unsigned, a negative one is huge)
+        else:
+            labels = _class_targets(target, z.shape, "cross_entropy")
+        loss = fused_cross_entropy(logits, labels)
         loss.scope = _value_cross_entropy.scope  # its one node, stamped as the loss's gate
         return loss  # (as entering the scope would, without entering it: every step)
     return _value_cross_entropy(logits, target)
@@ -227,10 +234,6 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
     """Checked targets: class indices of shape (examples,), or, when given as rows, target
     probabilities (one-hot) of shape (examples, classes)."""
     n, k = (1, shape[0]) if len(shape) == 1 else shape
-    if target.__class__ is np.ndarray and target.shape == (n,) and n and (
-            unsigned := _UNSIGNED.get(target.dtype)) is not None and \
-            _largest(target.view(unsigned)) < k:  # the common case, checked at once (every step
-        return target  # checks): integer labels; seen as unsigned, a negative one is huge
     y = np.asarray(target.data if isinstance(target, Node) else target)
     if y.dtype.kind == "f" and y.shape == tuple(shape) and k > 1:
         return _distributions(y.reshape(n, k).astype(np.float64), name)  # one-hot or soft
