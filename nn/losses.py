@@ -248,9 +248,9 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: targets must be class indices, got dtype {labels.dtype}")
-    unsigned = _UNSIGNED.get(labels.dtype)  # every step checks: seen as unsigned, a negative
-    if labels.size and (labels.view(unsigned).max() >= k if unsigned is not None  # label is
-                        else labels.min() < 0 or labels.max() >= k):  # huge: one reduction
+    unsigned = _UNSIGNED.get(labels.dtype)  # seen as unsigned, a negative label is huge: one
+    if labels.size and (labels.view(unsigned).max() >= k if unsigned is not None  # reduction
+                        else labels.min() < 0 or labels.max() >= k):  # (other byte orders: two)
         bad = labels[(labels < 0) | (labels >= k)]
         raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
     return labels
