@@ -228,11 +228,13 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
 
 def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     """The mean of each window of NCHW images (stride: the kernel size by default; a window
-    that does not fit at the end is dropped, as in PyTorch)."""
+    that does not fit at the end is dropped, as in PyTorch). Integer or boolean images
+    (raw pixels) average to float64, as numpy's mean."""
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "avg_pool2d")
     slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
     n = kernel[0] * kernel[1]
-    out = scratch.empty_like(slices[0][1])
+    dtype = x.data.dtype if x.data.dtype.kind == "f" else np.float64  # (as numpy's mean)
+    out = scratch.empty_like(slices[0][1], dtype)
     np.copyto(out, slices[0][1])
     for _, part in slices[1:]:
         out += part

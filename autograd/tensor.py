@@ -316,8 +316,9 @@ class Tensor(Node):
 
     def relu(self) -> Tensor:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
-        x = self.data  # (an image-sized one in reused memory: see autograd.scratch)
-        out = np.maximum(x, 0, out=scratch.empty_like(x) if x.nbytes >= _LARGE else None)
+        x = self.data  # (a large float one in reused memory: see autograd.scratch)
+        out = np.maximum(x, 0, out=scratch.empty_like(x)
+                         if x.nbytes >= _LARGE and x.dtype.kind == "f" else None)
 
         def vjp(g: np.ndarray) -> np.ndarray:
             # sign(out): 1 where x > 0, 0 where x <= 0, nan at nan; then times g, in place

@@ -105,3 +105,15 @@ def test_a_kept_graph_survives_later_steps_that_reuse_memory():
     loss1.backward()  # the kept graph's closures (im2col, masks) are intact too
     np.testing.assert_array_equal(w.grad, kept_grad)
     assert scratch.kept_bytes() > 0  # (the ops did use the pool)
+
+
+@pytest.mark.parametrize("dtype", [bool, np.int8, np.uint8, np.int64, np.float16, np.float32])
+def test_relu_of_a_large_array_has_the_dtype_and_values_of_a_small_one(dtype):
+    # large arrays take pooled memory; that must not change what ReLU gives for any dtype
+    rng = np.random.default_rng(0)
+    for size in (10, 2_000_000):
+        data = (rng.standard_normal(size) * 3).astype(dtype)
+        out = Tensor(data).relu()
+        expected = np.maximum(data, 0)
+        assert out.dtype == expected.dtype
+        np.testing.assert_array_equal(out.data, expected)

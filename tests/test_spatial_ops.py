@@ -142,6 +142,20 @@ def test_the_dropped_window_gets_no_gradient_as_in_pytorch():
     assert (x.grad[0, 0, :4, :4] == 0.25).all()
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.int64, bool, np.float32, np.float64])
+@pytest.mark.parametrize("size", [4, 1024])  # (1024: large enough for pooled memory)
+def test_pooling_integer_and_boolean_images(dtype, size):
+    # raw pixels are uint8: their average is a float (as numpy's mean), their max keeps dtype
+    data = (np.arange(size * size) % 7).reshape(1, 1, size, size).astype(dtype)
+    windows = data.reshape(1, 1, size // 2, 2, size // 2, 2)
+    avg = autograd.avg_pool2d(Tensor(data), 2)
+    assert avg.dtype == (np.dtype(dtype) if np.dtype(dtype).kind == "f" else np.float64)
+    np.testing.assert_allclose(avg.data, windows.mean(axis=(3, 5)), rtol=1e-6)
+    biggest = autograd.max_pool2d(Tensor(data), 2)
+    assert biggest.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(biggest.data, windows.max(axis=(3, 5)))
+
+
 def test_the_gates_show_their_hyperparameters():
     from autograd.ops import symbol
 
