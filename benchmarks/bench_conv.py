@@ -1,10 +1,11 @@
-"""One training step of a small CNN, ours against PyTorch's CPU build, in one run.
+"""One training step of a small CNN, ours against PyTorch's CPU build, side by side.
 
 The network (issue #16): 3×32×32 input, conv 3×3 with 16 filters (padding 1) + ReLU + 2×2
 max pool, conv 3×3 with 32 filters (padding 1) + ReLU + 2×2 max pool, dense 10, softmax
 cross-entropy, SGD lr 0.01, batch 64, float32. Both start from the same weights and must
-give the same loss; PyTorch runs with as many threads as numpy's BLAS. Then a profile of
-our step says where the time goes. Goal: at most 2x PyTorch's time.
+give the same loss; PyTorch runs with as many threads as numpy's BLAS. Each is timed alone
+in a fresh process, in alternating pairs (see ``alone``). Then a profile of our step says
+where the time goes. Goal: at most 2x PyTorch's time.
 
 Run: ./dev bench   (or .venv/bin/python benchmarks/bench_conv.py)
 """
@@ -75,8 +76,8 @@ def seconds_per_step(step, args, rounds=9, per_round=3):
 def alone(who: str) -> float:
     """Seconds per step of ``who`` ("ours" or "torch") measured in a fresh process of its own:
     in one process, each library's freed memory changes the other's page faults (measured:
-    PyTorch's step took 14 ms alone and 27 ms right after ours), so neither runs beside the
-    other, as in a user's own program."""
+    PyTorch's step took about 16 ms alone, 14 ms after ours and 27 ms interleaved with it),
+    so neither runs beside the other, as in a user's own program."""
     result = subprocess.run([sys.executable, __file__, "--alone", who], check=True,
                             capture_output=True, text=True, cwd=os.path.dirname(__file__))
     return float(result.stdout)
