@@ -109,10 +109,9 @@ def cross_entropy(logits: Any, target: Any) -> Any:
             raise ValueError(f"cross_entropy: logits must have shape (examples, classes) or "
                              f"(classes,), got {z.shape}")
         n, k = z.shape if z.ndim == 2 else (1, z.shape[0])
-        if target.__class__ is np.ndarray and target.shape == (n,) and n and (
-                unsigned := _UNSIGNED.get(target.dtype)) is not None and \
-                _largest(target.view(unsigned)) < k:  # integer labels, the common case: one
-            labels = target  # reduction checks them all (as unsigned, a negative one is huge)
+        if target.__class__ is np.ndarray and target.shape == (n,) and \
+                target.dtype in _UNSIGNED and _in_range(target, k):
+            labels = target  # integer labels, the common case: checked, nothing to convert
         else:
             labels = _class_targets(target, z.shape, "cross_entropy")
         loss = fused_cross_entropy(logits, labels)
@@ -248,12 +247,21 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: targets must be class indices, got dtype {labels.dtype}")
-    unsigned = _UNSIGNED.get(labels.dtype)  # seen as unsigned, a negative label is huge: one
-    if labels.size and (labels.view(unsigned).max() >= k if unsigned is not None  # reduction
-                        else labels.min() < 0 or labels.max() >= k):  # (other byte orders: two)
+    if not _in_range(labels, k):
         bad = labels[(labels < 0) | (labels >= k)]
         raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
     return labels
+
+
+def _in_range(labels: np.ndarray, k: int) -> bool:
+    """Whether integer labels all lie in 0..k-1. Every training step asks, so it is one
+    reduction: seen as unsigned, a negative label is huge (other byte orders take two)."""
+    if not labels.size:
+        return True
+    unsigned = _UNSIGNED.get(labels.dtype)
+    if unsigned is None:
+        return bool(labels.min() >= 0 and labels.max() < k)
+    return bool(_largest(labels.view(unsigned)) < k)
 
 
 _largest = np.maximum.reduce
