@@ -149,8 +149,7 @@ def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any
         node.parents = ()
         node._local = ()
     node._id = _next_id()
-    node._mark = 0
-    node._g = 0.0
+    node._mark = 0  # (its pass gradient ``_g`` is set when a pass reaches it)
     node.scope = scope
     if anomaly and op and not _finite(data):
         raise FloatingPointError(f"detect_anomaly: {op} made {_what(data)} from "

@@ -240,10 +240,14 @@ class Tensor(Node):
         if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
         a, b = self.data, other.data
-        if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:
+        if a.ndim == 2 == b.ndim:
             # the common case, said plainly: dA = g Bᵀ, dB = Aᵀ g (np.dot is matmul for 2-D
             # arrays, with less dispatch: about 1 µs a call, which small networks notice)
-            return _result(_dot(a, b), "@", (self, other),
+            try:
+                out = _dot(a, b)
+            except ValueError:
+                raise _unmatched(a, b) from None
+            return _result(out, "@", (self, other),
                            [lambda g: _dot(g, b.T), lambda g: _dot(a.T, g)])
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes "
@@ -251,12 +255,7 @@ class Tensor(Node):
         try:
             out = np.matmul(a, b)
         except ValueError:
-            inner_a, inner_b = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
-            if inner_a != inner_b:
-                raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align "
-                                 f"({inner_a} != {inner_b})") from None
-            raise ValueError(f"matmul: batch shapes {a.shape[:-2]} and {b.shape[:-2]} do not "
-                             f"broadcast (shapes {a.shape} and {b.shape})") from None
+            raise _unmatched(a, b) from None
         pending: list = []  # both products come from one call; the second parent takes its own
 
         def vjp_a(g: np.ndarray) -> np.ndarray:
@@ -539,14 +538,16 @@ class Tensor(Node):
             raise RuntimeError("backward() on a Tensor that does not require grad: create the "
                                "inputs you want gradients for with requires_grad=True")
         if gradient is None:
-            if self.data.size != 1:
+            data = self.data
+            one = _ONES.get((data.shape, data.dtype))  # a copy of a kept 1: one call, where
+            if one is not None:  # np.ones is a Python function around two (a step notices)
+                return one.copy()
+            if data.size != 1:
                 raise RuntimeError(
                     f"backward() on a Tensor of shape {self.shape} needs a gradient of that "
                     "shape: reduce it to a scalar first (loss.sum() or loss.mean()) or call "
                     f"t.backward(np.ones({self.shape})) for the gradient of its sum")
-            seed = np.empty(self.data.shape, self.data.dtype)  # (np.ones is a Python
-            seed.fill(1)  # function around these two: a step notices)
-            return seed
+            return np.ones(data.shape, data.dtype)
         seed = np.array(_data(gradient), dtype=self.dtype)  # a copy: .grad must own its array
         if seed.shape != self.shape:
             raise ValueError(f"backward(gradient): the gradient has shape {seed.shape}, "
@@ -594,20 +595,25 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
     """Softmax cross-entropy as one node: mean over examples of log Σ e^z − Σ y·z.
 
-    ``logits`` has shape (examples, classes) or (classes,); ``y`` holds checked class indices
-    (examples,) or rows of target probabilities (examples, classes) (``nn.losses.
-    cross_entropy`` checks them). Its VJP is (softmax(z)·Σy − y) / examples.
+    ``logits`` has shape (examples, classes) or (classes,); ``y`` holds integer class indices
+    (examples,), checked here as they are gathered, or rows of target probabilities
+    (examples, classes), which ``nn.losses.cross_entropy`` checks. Its VJP is
+    (softmax(z)·Σy − y) / examples.
     """
     z = logits.data
-    k = z.shape[-1]
-    z2 = z.reshape(-1, k)
-    n = z2.shape[0]
+    shape, dtype = z.shape, z.dtype  # (each numpy attribute read makes an object: read once)
+    if len(shape) == 2:
+        n, k = shape
+        z2 = z
+    else:
+        n, k = 1, shape[-1]
+        z2 = z.reshape(1, k)
     shifted = z2 - _row_max(z2, axis=1, keepdims=True)  # (ufunc reductions: no wrapper)
     e = np.exp(shifted)
     total = _add_up(e, axis=1, keepdims=True)
     log_total = np.log(total)
     if y.ndim == 1:  # class indices: loss = mean of log Σ e^z − z[y], both terms >= 0 here
-        picked = _row_starts(n, k) + y  # each example's target, in the flat array
+        picked = _flat_targets(y, n, k)  # each example's target, in the flat array
         loss = np.add.reduce(log_total.reshape(-1) - shifted.take(picked)) / n
         total *= n
         grad = np.divide(e, total, out=e)  # softmax / n, from the exponentials already made
@@ -617,19 +623,37 @@ def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
         with np.errstate(invalid="ignore"):  # 0·log 0 counts as 0, as in Σ y log p
             loss = -np.where(y > 0, y * log_p, 0.0).sum() / n
         grad = ((e / total) * y.sum(axis=1, keepdims=True) - y) / n
-    if grad.shape != z.shape or grad.dtype != z.dtype:  # float32 stays float32
-        grad = grad.reshape(z.shape).astype(z.dtype, copy=False)
-    return _result(np.asarray(loss, dtype=z.dtype), "cross_entropy", (logits,),
+    if z2 is not z or grad.dtype != dtype:  # float32 stays float32
+        grad = grad.reshape(shape).astype(dtype, copy=False)
+    return _result(np.asarray(loss, dtype=dtype), "cross_entropy", (logits,),
                    [lambda g: g * grad])
 
 
+def _flat_targets(y: np.ndarray, n: int, k: int) -> np.ndarray:
+    """Where each example's target class lies in the flat (n, k) array, from class indices of
+    any integer dtype; a label outside 0..k-1 is an error naming it, never another example's
+    logit. (One C call that checks as it computes: every training step makes it.)"""
+    try:
+        return np.ravel_multi_index((_rows(n), y), (n, k))
+    except ValueError:
+        if y.shape != (n,):
+            raise ValueError(f"cross_entropy: {n} examples but targets of shape {y.shape}"
+                             ) from None
+        raise outside_classes(y, k, "cross_entropy") from None
+
+
+def outside_classes(labels: np.ndarray, k: int, name: str) -> ValueError:
+    """The error for class indices of which some lie outside 0..k-1: it names the first."""
+    bad = labels[(labels < 0) | (labels >= k)]
+    return ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
+
+
 @functools.lru_cache(maxsize=16)
-def _row_starts(n: int, k: int) -> np.ndarray:
-    """Where each row of an (n, k) array starts in the flat array (kept: every training step of
-    a model asks for the same one)."""
-    starts = np.arange(0, n * k, k)
-    starts.flags.writeable = False
-    return starts
+def _rows(n: int) -> np.ndarray:
+    """0..n-1, kept: every training step of a model asks for the same one."""
+    rows = np.arange(n)
+    rows.flags.writeable = False
+    return rows
 
 
 class CustomTensor(Tensor):
@@ -684,8 +708,10 @@ def _checked(vjp, op: str, index: int, shape: tuple[int, ...]):
 # ---------------------------------------------------------------- helpers
 
 _new = object.__new__
+_ndarray = np.ndarray
 _LARGE = scratch.SMALLEST  # arrays this large take memory from autograd.scratch
 _dot = np.dot
+_ONES = {((), np.dtype(t)): np.ones((), t) for t in (np.float16, np.float32, np.float64)}
 _add_up, _row_max = np.add.reduce, np.maximum.reduce
 
 
@@ -696,10 +722,10 @@ def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor) 
             break
     else:  # no operand needs a gradient: a constant, outside the graph
         parents, vjps = (), ()
-    if data.__class__ is not np.ndarray:  # numpy reductions may give a scalar, not an array
+    if data.__class__ is not _ndarray:  # numpy reductions may give a scalar, not an array
         data = np.asarray(data)
     out = record(_new(cls), None, data, op, parents, vjps)
-    out._requires_grad = bool(out.parents)
+    out._requires_grad = out.parents != ()  # (none under no_grad)
     return out
 
 
@@ -786,6 +812,16 @@ def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
     return g.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def _unmatched(a: np.ndarray, b: np.ndarray) -> ValueError:
+    """The error for a matrix product of shapes that do not fit, naming what does not."""
+    inner_a, inner_b = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
+    if inner_a != inner_b:
+        return ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align "
+                          f"({inner_a} != {inner_b})")
+    return ValueError(f"matmul: batch shapes {a.shape[:-2]} and {b.shape[:-2]} do not "
+                      f"broadcast (shapes {a.shape} and {b.shape})")
 
 
 def _sum_to(shape: tuple[int, ...], broadcast: tuple[int, ...]):

@@ -16,7 +16,7 @@ import numpy as np
 
 from autograd import Node, Tensor, Value
 from autograd.graph import in_scope
-from autograd.tensor import fused_cross_entropy
+from autograd.tensor import fused_cross_entropy, outside_classes
 
 EPSILON = 1e-7  # how far binary_cross_entropy keeps probabilities from 0 and 1 (as Keras)
 
@@ -104,16 +104,16 @@ def cross_entropy(logits: Any, target: Any) -> Any:
     fused node whose gradient is (softmax(z) − onehot(y)) / examples.
     """
     if isinstance(logits, Tensor):
-        z = logits.data
-        if z.ndim not in (1, 2):
+        shape = logits.data.shape
+        if len(shape) not in (1, 2):
             raise ValueError(f"cross_entropy: logits must have shape (examples, classes) or "
-                             f"(classes,), got {z.shape}")
-        n, k = z.shape if z.ndim == 2 else (1, z.shape[0])
+                             f"(classes,), got {shape}")
+        n = shape[0] if len(shape) == 2 else 1
         if target.__class__ is np.ndarray and target.shape == (n,) and \
-                target.dtype in _UNSIGNED and _in_range(target, k):
-            labels = target  # integer labels, the common case: checked, nothing to convert
+                target.dtype.kind in "iu":
+            labels = target  # integer labels, the common case: the fused node checks them
         else:
-            labels = _class_targets(target, z.shape, "cross_entropy")
+            labels = _class_targets(target, shape, "cross_entropy")
         loss = fused_cross_entropy(logits, labels)
         loss.scope = _value_cross_entropy.scope  # its one node, stamped as the loss's gate
         return loss  # (as entering the scope would, without entering it: every step)
@@ -247,25 +247,9 @@ def _class_targets(target: Any, shape: tuple[int, ...], name: str) -> np.ndarray
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: targets must be class indices, got dtype {labels.dtype}")
-    if not _in_range(labels, k):
-        bad = labels[(labels < 0) | (labels >= k)]
-        raise ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
+    if labels.size and (labels.min() < 0 or labels.max() >= k):
+        raise outside_classes(labels, k, name)
     return labels
-
-
-def _in_range(labels: np.ndarray, k: int) -> bool:
-    """Whether integer labels all lie in 0..k-1. Every training step asks, so it is one
-    reduction: seen as unsigned, a negative label is huge (other byte orders take two)."""
-    if not labels.size:
-        return True
-    unsigned = _UNSIGNED.get(labels.dtype)
-    if unsigned is None:
-        return bool(labels.min() >= 0 and labels.max() < k)
-    return bool(_largest(labels.view(unsigned)) < k)
-
-
-_largest = np.maximum.reduce
-_UNSIGNED = {np.dtype(f"{kind}{n}"): np.dtype(f"u{n}") for kind in "iu" for n in (1, 2, 4, 8)}
 
 
 def _distributions(rows: np.ndarray, name: str) -> np.ndarray:

@@ -115,6 +115,21 @@ def test_class_index_targets_out_of_range_are_named_in_every_integer_dtype(dtype
                 loss(Tensor(np.zeros((3, 3))), labels)
 
 
+@pytest.mark.parametrize("bad", [-1, -4, 3, 4, 2**40])
+def test_the_fused_node_itself_refuses_labels_outside_the_classes(bad):
+    # fused_cross_entropy gathers each example's logit from the flat array: an unchecked label
+    # would read another example's logit (3 in row 0 is row 1's first); it checks as it gathers
+    from autograd.tensor import fused_cross_entropy
+    dtypes = [np.int64] + [np.uint64] * (bad >= 0) + [np.int32] * (bad < 2**31)
+    for dtype in dtypes:
+        labels = np.array([1, bad, 0], dtype=dtype)
+        with pytest.raises(ValueError, match=rf"cross_entropy: target {bad} is outside the 3 "
+                                             rf"classes 0\.\.2"):
+            fused_cross_entropy(Tensor(np.zeros((3, 3)), requires_grad=True), labels)
+    with pytest.raises(TypeError):  # class indices must be integers
+        fused_cross_entropy(Tensor(np.zeros((3, 3))), np.array([0.0, 1.0, 2.0]))
+
+
 def test_cross_entropy_with_class_indices_matches_the_textbook_formula_in_float32():
     # the fused node sums log Σe^z and the picked logits apart: same loss and gradient as the
     # formula written out, for large and for tiny logits

@@ -110,6 +110,21 @@ def test_second_backward_accumulates_and_zero_grad_resets_to_none():
     assert w.grad is None and h.grad is None
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_each_backward_seeds_with_a_one_of_its_own(dtype):
+    # the seed is a copy of a kept 1: writing into one loss's .grad (or a leaf's, when the
+    # loss is the leaf) must not change the next backward's seed
+    first = Tensor(np.array(2.0, dtype), requires_grad=True)
+    first.backward()
+    assert first.grad.dtype == dtype and first.grad.flags.writeable
+    first.grad[...] = 7
+    w = Tensor(np.array([1.0, -2.0], dtype), requires_grad=True)
+    y = (w * 3).sum()
+    y.backward()
+    assert y.grad == 1 and y.grad.dtype == dtype
+    np.testing.assert_array_equal(w.grad, [3.0, 3.0])
+
+
 def test_no_grad_for_tensors():
     w = Tensor([1.0], requires_grad=True)
     with no_grad():
