@@ -128,6 +128,8 @@ def test_the_fused_node_itself_refuses_labels_outside_the_classes(bad):
             fused_cross_entropy(Tensor(np.zeros((3, 3)), requires_grad=True), labels)
     with pytest.raises(TypeError):  # class indices must be integers
         fused_cross_entropy(Tensor(np.zeros((3, 3))), np.array([0.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"3 examples but targets of shape \(2,\)"):
+        fused_cross_entropy(Tensor(np.zeros((3, 3))), np.array([0, 1]))
 
 
 def test_cross_entropy_with_class_indices_matches_the_textbook_formula_in_float32():
