@@ -6,19 +6,22 @@ there are no checks (shapes, labels, dtypes, nan), no labels, scopes or op table
 `no_grad`, no leaf ownership of gradients. The same MLP step as bench_tensor.py, timed in
 interleaved rounds against numpy and our engine. The gap between the lean engine and ours is
 what our checks and drawing cost; the gap between numpy and the lean engine is the price of a
-graph of Python objects at all.
+graph of Python objects at all. A second table times each piece of the smallest step (each
+op, the loss, the backward pass) inside the step, lean and ours alternating.
 
 Run: .venv/bin/python benchmarks/bench_lean.py
 """
 
 from __future__ import annotations
 
+import time
 from itertools import count
 
 import numpy as np
 from bench_tensor import LR, SIZES, numpy_step, ours_step, problem, seconds_per_step
 
 from autograd import Tensor
+from nn.losses import cross_entropy
 
 _number = count().__next__
 
@@ -110,5 +113,61 @@ def main() -> None:
               f"{t_ours / t_np:11.2f}x")
 
 
+def piece_times(steps: int = 20000) -> dict[str, list[float]]:
+    """Microseconds each piece of a step takes *inside* a step (lean and ours alternating,
+    at the smallest size): a step runs each function once, so a piece timed in a loop of
+    its own would look about three times cheaper than it is here."""
+    X, y, weights = problem(*SIZES[-1])
+    lean_params = [Lean(w.copy()) for w in weights]
+    our_params = [Tensor(w.copy(), requires_grad=True) for w in weights]
+    clock = time.perf_counter_ns
+    totals = {"lean": [0] * len(PIECES), "ours": [0] * len(PIECES)}
+
+    def step(kind, params, add):
+        W1, b1, W2, b2 = params
+        ours = kind == "ours"
+        t = [clock()]
+        x = Tensor(X) if ours else Lean(X, wants=False)
+        t.append(clock())
+        a = x @ W1
+        t.append(clock())
+        z = a + b1
+        t.append(clock())
+        h = z.relu()
+        t.append(clock())
+        o = h @ W2
+        t.append(clock())
+        logits = o + b2
+        t.append(clock())
+        loss = cross_entropy(logits, y) if ours else lean_cross_entropy(logits, y)
+        t.append(clock())
+        if ours:
+            for p in params:
+                p.grad = None
+            loss.backward()
+        else:
+            lean_backward(loss)
+        t.append(clock())
+        for p in params:
+            p.data -= LR * (p.grad if ours else p.g)
+        if add:
+            for i in range(len(PIECES)):
+                totals[kind][i] += t[i + 1] - t[i]
+
+    for n, add in ((2000, False), (steps, True)):
+        for _ in range(n):
+            step("ours", our_params, add)
+            step("lean", lean_params, add)
+    return {kind: [ns / steps / 1e3 for ns in row] for kind, row in totals.items()}
+
+
+PIECES = ["leaf", "@ W1", "+ b1", "relu", "@ W2", "+ b2", "loss", "backward"]
+
+
 if __name__ == "__main__":
     main()
+    times = piece_times()
+    print("\nInside a step at the smallest size, in µs (each piece as the step runs it)")
+    print("  " + "".join(f"{name:>10}" for name in ["", *PIECES]))
+    for kind, row in times.items():
+        print("  " + f"{kind:>10}" + "".join(f"{t:10.1f}" for t in row))
