@@ -167,8 +167,9 @@ def numerical_grad(
     result: list[Any] = [np.zeros(x.data.shape) if _is_array(x) else 0.0 for x in inputs]
     with _in_float64(inputs):
         for i, index, _ in _coordinates(inputs, [""] * len(inputs), None, None):
-            up, down, step = _nudged(f, inputs, inputs[i], index, eps, "numerical_grad")
-            d = (_scalar_output(up) - _scalar_output(down)) / step
+            up, down, step = _nudged(f, inputs, inputs[i], index, eps, "numerical_grad",
+                                     _scalar_output)
+            d = (up - down) / step
             if index is None:
                 result[i] = d
             else:
@@ -223,6 +224,10 @@ def gradcheck(
     with _in_float64(inputs) as upcast:
         pieces = _outputs(f(*inputs))
         size = sum(_size(p) for p in pieces)
+        if size == 0:
+            shapes = ", ".join(str(p.data.shape) for p in pieces)
+            raise ValueError(f"gradcheck: f returned no numbers (shape {shapes}); there is "
+                             "nothing to check")
         directions, labels = _directions(pieces, size, rng)
         if len(directions) > 1 and by_hand is not None:
             raise ValueError(f"gradcheck: by_hand needs f to return one number; it returned "
@@ -231,8 +236,9 @@ def gradcheck(
         analytic = [_vjp(pieces, inputs, v) for v in directions]
         rows = []
         for i, index, name in _coordinates(inputs, names, n, rng):
-            up, down, step = _nudged(f, inputs, inputs[i], index, eps, "gradcheck")
-            difference = (_flat(_outputs(up)) - _flat(_outputs(down))) / step
+            up, down, step = _nudged(f, inputs, inputs[i], index, eps, "gradcheck",
+                                     lambda out: _flat(_outputs(out)))
+            difference = (up - down) / step
             for v, label, grads in zip(directions, labels, analytic):
                 a = float(grads[i] if index is None else grads[i][index])
                 h = hand[i] if hand[i] is None or index is None else float(hand[i][index])
@@ -341,9 +347,11 @@ def _coordinates(inputs: list[Node], names: list[str], n: int | None, rng) -> It
             yield i, index, f"{name}[{', '.join(str(int(j)) for j in index)}]" if index else name
 
 
-def _nudged(f, inputs: list[Node], x: Node, index: tuple | None, eps: float,
-            who: str) -> tuple[Any, Any, float]:
-    """f at x + eps and at x - eps (one number of one input nudged), and the step taken."""
+def _nudged(f, inputs: list[Node], x: Node, index: tuple | None, eps: float, who: str,
+            read: Callable[[Any], Any]) -> tuple[Any, Any, float]:
+    """``read(f(...))`` at x + eps and at x - eps (one number of one input nudged), and the
+    step taken. Each output is read while its input is still nudged: an output may be the
+    input itself or a view of it (``lambda x: x``), and would change with the next nudge."""
     original = x.data if index is None else x.data[index].item()
 
     def put(value: float) -> None:
@@ -359,9 +367,9 @@ def _nudged(f, inputs: list[Node], x: Node, index: tuple | None, eps: float,
     try:
         with no_grad():
             put(up)
-            f_up = f(*inputs)
+            f_up = read(f(*inputs))
             put(down)
-            f_down = f(*inputs)
+            f_down = read(f(*inputs))
     finally:
         put(original)
     return f_up, f_down, up - down
@@ -392,6 +400,10 @@ def _check_inputs(inputs: Sequence[Node] | Node, who: str) -> list[Node]:
         if _is_array(x) and x.data.dtype.kind != "f":
             raise TypeError(f"{who}: inputs[{i}] has integer dtype {x.data.dtype}; finite "
                             "differences need floating-point data (use .astype(float))")
+        if _is_array(x) and x.data.size == 0:  # a check of nothing is not a pass
+            name = f"input {x.label}" if x.label else f"inputs[{i}]"
+            raise ValueError(f"{who}: {name} has no elements (shape {x.data.shape}); there is "
+                             "nothing to check")
     return inputs
 
 

@@ -387,7 +387,11 @@ class Tensor(Node):
 
     def softmax(self, axis: int = -1) -> Tensor:
         """e^x / Σ e^x along ``axis``, shifted by the max so that no exp overflows."""
+        if self.data.ndim == 0 and axis in (0, -1):  # one number: 1, as PyTorch
+            return _constant_of(self, 1, "softmax")
         (axis,) = _axes(axis, self.shape, "softmax")
+        if self.data.shape[axis] == 0:  # nothing to normalise: empty in, empty out (PyTorch)
+            return _constant_of(self, 0, "softmax")
         z = self.data - self.data.max(axis=axis, keepdims=True)
         e = np.exp(z)
         s = e / e.sum(axis=axis, keepdims=True)
@@ -396,7 +400,11 @@ class Tensor(Node):
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - log Σ e^x along ``axis``, stable for logits of any magnitude."""
+        if self.data.ndim == 0 and axis in (0, -1):  # one number: log 1 = 0, as PyTorch
+            return _constant_of(self, 0, "log_softmax")
         (axis,) = _axes(axis, self.shape, "log_softmax")
+        if self.data.shape[axis] == 0:
+            return _constant_of(self, 0, "log_softmax")
         z = self.data - self.data.max(axis=axis, keepdims=True)
         out = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
         return _result(out, "log_softmax", (self,),
@@ -729,6 +737,12 @@ def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor) 
     return out
 
 
+def _constant_of(x: Tensor, value: float, op: str) -> Tensor:
+    """``op`` of ``x`` where the result does not depend on ``x`` (the softmax of one number
+    is 1; of no numbers, nothing): ``value`` in ``x``'s shape and dtype, gradient zero."""
+    return _result(np.full_like(x.data, value), op, (x,), [np.zeros_like])
+
+
 def _to_array(data: Any) -> np.ndarray:
     if isinstance(data, Node):
         raise TypeError(f"Tensor() takes array data, got a {type(data).__name__}; "
@@ -742,14 +756,27 @@ def _to_array(data: Any) -> np.ndarray:
             raise TypeError(f"Tensor() takes numbers, lists of numbers or numpy arrays, got "
                             f"{type(data).__name__}: {error}") from None
         if array.dtype.kind not in "fiub":  # None, text, objects: never silently nan
-            what = type(data).__name__ if array.ndim == 0 else \
-                f"a {type(data).__name__} holding {array.dtype} values"
+            if array.ndim:
+                raise TypeError(f"Tensor() takes numbers: {_first_non_number(data, array)}")
             raise TypeError(f"Tensor() takes numbers, lists of numbers or numpy arrays, got "
-                            f"{what}")
+                            f"{type(data).__name__}")
         array = array.astype(np.float64)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"Tensor data must be a real numeric array, got dtype {array.dtype}")
     return array
+
+
+def _first_non_number(data: Any, array: np.ndarray) -> str:
+    """Where the first element of ``data`` that is not a real number is, and what it is."""
+    array = np.array(data, dtype=object)  # the elements as given (numpy made 1 into '1')
+    for index in np.ndindex(array.shape):
+        item = array[index]
+        if isinstance(item, np.generic):
+            item = item.item()
+        if not isinstance(item, Real | np.bool_) or isinstance(item, str):
+            what = "None" if item is None else f"the {type(item).__name__} {item!r}"
+            return f"element [{', '.join(map(str, index))}] is {what}"
+    return f"its elements are {array.dtype} values"  # pragma: no cover - numbers only
 
 
 def _check_float_for_grad(dtype: np.dtype, requires_grad: bool) -> None:

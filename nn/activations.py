@@ -7,6 +7,7 @@ from typing import Any
 
 from autograd import ops
 
+from .checks import integer, number
 from .module import Module
 
 
@@ -79,7 +80,7 @@ class Sign(_Elementwise):
 
 class LeakyReLU(Module):
     def __init__(self, alpha: float = 0.01) -> None:
-        self.alpha = alpha
+        self.alpha = number(alpha, "alpha", "LeakyReLU")
 
     def forward(self, x: Any) -> Any:
         return x.leaky_relu(self.alpha)
@@ -90,7 +91,7 @@ class LeakyReLU(Module):
 
 class ELU(Module):
     def __init__(self, alpha: float = 1.0) -> None:
-        self.alpha = alpha
+        self.alpha = number(alpha, "alpha", "ELU")
 
     def forward(self, x: Any) -> Any:
         return x.elu(self.alpha)
@@ -103,7 +104,7 @@ class Softmax(Module):
     """softmax along ``axis`` (Tensors only)."""
 
     def __init__(self, axis: int = -1) -> None:
-        self.axis = axis
+        self.axis = integer(axis, "axis", "Softmax")
 
     def forward(self, x: Any) -> Any:
         return x.softmax(self.axis)

@@ -60,3 +60,48 @@ def numeric_array(data: Any, name: str, who: str) -> np.ndarray:
             raise ValueError(f"{who}: {name} has {first} at {at} ({int(bad.sum())} value(s) "
                              "not finite); remove or replace those examples first")
     return array
+
+
+def seed(value: Any, who: str) -> Any:
+    """A random seed as numpy takes it: None, an integer >= 0, or a Generator (passed on)."""
+    ok = value is None or isinstance(value, np.random.Generator | np.random.SeedSequence) or (
+        isinstance(value, Integral) and not isinstance(value, bool) and value >= 0)
+    if not ok:
+        raise ValueError(f"{who}: seed must be None, an integer >= 0 or a numpy Generator, "
+                         f"got {value!r}")
+    return value
+
+
+def float_dtype(value: Any, who: str) -> np.dtype:
+    """A floating-point numpy dtype (parameters need one for gradients), or an error."""
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.kind != "f":
+        shown = repr(value) if dtype is None else str(dtype)
+        raise ValueError(f"{who}: dtype must be a floating-point type (float32 or float64), "
+                         f"got {shown}")
+    return dtype
+
+
+def activation_name(value: Any, who: str) -> Any:
+    """``value`` if it names an activation (or is None or a function), else an error that
+    lists the names."""
+    from .activations import activation
+
+    if value is not None and not callable(value) and not isinstance(value, str):
+        raise TypeError(f"{who}: activation must be a name or a function, got "
+                        f"{type(value).__name__} {value!r}")
+    try:
+        activation(value)
+    except ValueError as error:
+        raise ValueError(f"{who}: {error}") from None
+    return value
+
+
+def integer(value: Any, name: str, who: str) -> int:
+    """``value`` as an int (an axis, say), or an error naming it."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ValueError(f"{who}: {name} must be an integer, got {value!r}")
+    return int(value)

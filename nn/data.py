@@ -26,6 +26,9 @@ def logic_gate(name: str, encoding: str = "binary") -> tuple[np.ndarray, np.ndar
 
     ``encoding="binary"`` uses 0/1; ``"bipolar"`` uses -1/+1 (seed 004's XOR).
     """
+    if not isinstance(name, str):
+        raise TypeError("logic_gate: name must be one of AND, OR, NAND, XOR or NOT (a str), "
+                        f"got {type(name).__name__} {name!r}")
     key = name.upper()
     if key == "NOT":
         X = np.array([[0], [1]])
@@ -34,7 +37,8 @@ def logic_gate(name: str, encoding: str = "binary") -> tuple[np.ndarray, np.ndar
         X = np.array(list(itertools.product((0, 1), repeat=2)))
         y = GATES[key](X[:, 0], X[:, 1])
     else:
-        raise ValueError(f"unknown gate {name!r}; choose AND, OR, NAND, XOR or NOT")
+        raise ValueError(f"logic_gate: unknown gate {name!r}; choose AND, OR, NAND, XOR or "
+                         "NOT")
     return _encode(X, encoding), _encode(y, encoding)
 
 

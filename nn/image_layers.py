@@ -18,6 +18,8 @@ from autograd import Tensor
 from autograd.spatial import _pair
 
 from .activations import activation as activation_fn
+from .checks import activation_name, float_dtype
+from .checks import seed as check_seed
 from .layers import initial_weights
 from .module import Module
 from .scalar import Seed, _name
@@ -63,9 +65,10 @@ class Conv2D(Module):
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
         self.stride = _pair(stride, "stride", "Conv2D")
         self.padding = _pair(padding, "padding", "Conv2D", low=0)
-        self.activation = activation
+        self.activation = activation_name(activation, "Conv2D")
         self._act = activation_fn(activation)
-        self._options = {"seed": seed, "dtype": dtype}
+        self._options = {"seed": check_seed(seed, "Conv2D"),
+                         "dtype": float_dtype(dtype, "Conv2D")}
         self.input_shape = None if input_shape is None else _image_shape(input_shape, "Conv2D")
         if self.input_shape is not None:
             self.build(self.input_shape)

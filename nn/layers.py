@@ -12,6 +12,8 @@ from autograd import Tensor
 from autograd.ops import superscript
 
 from .activations import activation as activation_fn
+from .checks import activation_name, float_dtype, positive_int
+from .checks import seed as check_seed
 from .module import Module
 from .scalar import Seed, _name
 
@@ -40,10 +42,12 @@ class Linear(Module):
 
     def __init__(self, nin: int, nout: int, activation: str | Callable | None = None, *,
                  seed: Seed = None, dtype: Any = np.float64) -> None:
-        for name, n in (("nin", nin), ("nout", nout)):
-            if not isinstance(n, int | np.integer) or n < 1:
-                raise ValueError(f"Linear needs a positive {name}, got {n!r}")
-        W = initial_weights(np.random.default_rng(seed), (nin, nout), nin, nout, activation)
+        who = type(self).__name__
+        nin, nout = positive_int(nin, "nin", who), positive_int(nout, "nout", who)
+        activation_name(activation, who)
+        dtype = float_dtype(dtype, who)
+        W = initial_weights(np.random.default_rng(check_seed(seed, who)), (nin, nout), nin,
+                            nout, activation)
         self.W = Tensor(W.astype(dtype), requires_grad=True, label="W")
         self.b = Tensor(np.zeros(nout, dtype), requires_grad=True, label="b")
         self.activation = activation
@@ -82,11 +86,13 @@ class Dense(Linear):
     def __init__(self, units: int, activation: str | Callable | None = None,
                  input_dim: int | None = None, *, seed: Seed = None,
                  dtype: Any = np.float64) -> None:
-        self.units, self._options = units, {"activation": activation, "seed": seed,
-                                            "dtype": dtype}
-        self.activation = activation
+        units = positive_int(units, "units", "Dense")  # every argument checked now, not
+        self._options = {"activation": activation_name(activation, "Dense"),  # at the first
+                         "seed": check_seed(seed, "Dense"),  # call
+                         "dtype": float_dtype(dtype, "Dense")}
+        self.units, self.activation = units, activation
         if input_dim is not None:
-            self.build(input_dim)
+            self.build(positive_int(input_dim, "input_dim", "Dense"))
 
     @property
     def built(self) -> bool:
@@ -197,6 +203,10 @@ class Concatenate(Module):
     def __init__(self, *branches: Module) -> None:
         if not branches:
             raise ValueError("Concatenate needs at least one branch")
+        for i, branch in enumerate(branches):
+            if not isinstance(branch, Module):
+                raise TypeError(f"Concatenate: branch {i} must be a Module (a layer), got "
+                                f"{type(branch).__name__}")
         self.branches = list(branches)
 
     def out_width(self, nin: int | None) -> int | None:

@@ -243,6 +243,11 @@ def read_npz(path: str | Path) -> dict[str, np.ndarray]:
                 except ValueError:  # numpy refuses an object array when pickles are off
                     raise ValueError(f"load: {name}: {key} holds Python objects, not numbers; "
                                      "this reader does not load them") from None
+                dtype = arrays[key].dtype
+                if dtype.kind not in "fiub":  # text or dates: name the file, not the model
+                    what = "text" if dtype.kind in "US" else f"{dtype} values"
+                    raise ValueError(f"load: {name}: {key} holds {what} (dtype {dtype.str}), "
+                                     "not numbers")
             return arrays
     except (zipfile.BadZipFile, EOFError, OSError, KeyError) as error:
         raise ValueError(f"load: {name} is damaged or truncated ({error})") from None

@@ -31,6 +31,9 @@ class Optimizer:
         if hasattr(parameters, "parameters") and hasattr(parameters, "forward"):
             raise TypeError(f"{who}: got a {type(parameters).__name__} model; pass "
                             "model.parameters()")
+        if callable(parameters) and getattr(parameters, "__name__", "") == "parameters":
+            raise TypeError(f"{who}: got the method model.parameters itself; call it: "
+                            "model.parameters()")
         self.params = list(parameters)
         if not self.params:
             raise ValueError(f"{who} got no parameters to optimize (a Dense layer has none "

@@ -8,6 +8,7 @@ import numpy as np
 
 from autograd import no_grad
 
+from .checks import number, numeric_array, positive_int
 from .scalar import Neuron
 
 
@@ -39,7 +40,11 @@ def perceptron_train(neuron: Neuron, X, y, lr: float = 1.0,
     if neuron.activation not in ("step", "sign"):
         raise ValueError(f"perceptron_train needs a neuron with step or sign activation, "
                          f"got {neuron.activation!r}")
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64).reshape(-1)
+    who = "perceptron_train"
+    lr = number(lr, "lr", who, low=0.0, low_open=True)
+    max_epochs = positive_int(max_epochs, "max_epochs", who)
+    X = numeric_array(X, "X", who).astype(np.float64)  # nan or inf: refused, named by row
+    y = numeric_array(np.asarray(y).reshape(-1), "y", who).astype(np.float64)
     if X.ndim != 2 or X.shape[1] != neuron.nin or len(X) != len(y):
         raise ValueError(f"perceptron_train: X must have shape (examples, {neuron.nin}) and y "
                          f"one target per example, got X {X.shape} and y {y.shape}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,8 @@ from autograd import Constant, Value
 from autograd.ops import subscript, superscript
 
 from .activations import activation as activation_fn
+from .checks import activation_name, number, positive_int
+from .checks import seed as check_seed
 from .module import Module
 
 Seed = int | np.random.Generator | None
@@ -31,14 +33,20 @@ class Neuron(Module):
     def __init__(self, nin: int, activation: str | Callable = "relu", *,
                  weights: Sequence[float] | None = None, bias: float | None = None,
                  seed: Seed = None) -> None:
-        if not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron needs a positive number of inputs, got {nin!r}")
+        nin = positive_int(nin, "nin", "Neuron")
+        activation_name(activation, "Neuron")
+        check_seed(seed, "Neuron")
         if weights is None:
             weights = np.random.default_rng(seed).uniform(-1, 1, nin)
+        elif not hasattr(weights, "__len__") or isinstance(weights, str):
+            raise TypeError(f"Neuron: weights must be a list of {nin} numbers, got "
+                            f"{type(weights).__name__}")
         elif len(weights) != nin:
             raise ValueError(f"Neuron({nin}) needs {nin} weights, got {len(weights)}")
-        self.w = [Value(float(w)) for w in weights]
-        self.b = Value(0.0 if bias is None else float(bias))
+        weights = [number(w, f"weights[{k}]", "Neuron") for k, w in enumerate(weights)]
+        bias = 0.0 if bias is None else number(bias, "bias", "Neuron")
+        self.w = [Value(w) for w in weights]
+        self.b = Value(bias)
         self.activation = activation
         self._act = activation_fn(activation)
         self._name_as()
@@ -77,7 +85,10 @@ class Layer(Module):
 
     def __init__(self, nin: int, nout: int, activation: str | Callable = "relu", *,
                  seed: Seed = None) -> None:
-        rng = np.random.default_rng(seed)
+        positive_int(nin, "nin", "Layer")
+        nout = positive_int(nout, "nout", "Layer")
+        activation_name(activation, "Layer")
+        rng = np.random.default_rng(check_seed(seed, "Layer"))
         self.neurons = [Neuron(nin, activation, seed=rng) for _ in range(nout)]
         self._name_as()
 
@@ -107,13 +118,21 @@ class MLP(Module):
 
     def __init__(self, nin: int, sizes: Sequence[int], activation: str | Callable = "relu",
                  output_activation: str | Callable = "linear", *, seed: Seed = None) -> None:
-        rng = np.random.default_rng(seed)
+        positive_int(nin, "nin", "MLP")
+        if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray) or \
+                not len(sizes) or not all(isinstance(n, Integral) and not isinstance(n, bool)
+                                          and n >= 1 for n in sizes):
+            raise ValueError("MLP: sizes must be a non-empty list of positive integers (one "
+                             f"width per layer), got {sizes!r}")
+        activation_name(activation, "MLP")
+        activation_name(output_activation, "MLP")
+        rng = np.random.default_rng(check_seed(seed, "MLP"))
         widths = [nin, *sizes]
         self.layers = [Layer(widths[i], widths[i + 1],
                              output_activation if i == len(sizes) - 1 else activation, seed=rng)
                        for i in range(len(sizes))]
-        for number, layer in enumerate(self.layers, 1):
-            layer._name_as(superscript(number))
+        for k, layer in enumerate(self.layers, 1):
+            layer._name_as(superscript(k))
 
     def forward(self, x: Any) -> Value | list[Value]:
         x = _inputs(x, self.layers[0].neurons[0].nin, "MLP")

@@ -80,7 +80,8 @@ def test_draw_graph_refuses_a_diagram_dot_would_take_minutes_on():
 
 VIZ_CASES = [
     (lambda: viz.save("a string", "g.svg"), TypeError,
-     r"save: expected a diagram from draw_graph, got str"),
+     r"save: expected a diagram from draw_graph, draw_network or backward_steps, a "
+     r"worksheet, an explorer or a plot, got str"),
     (lambda: viz.draw_graph(Value(1.0) * 2, precision=-1), ValueError,
      r"draw_graph: precision must be an integer from 1 to 17, got -1"),
     (lambda: viz.draw_graph(Value(1.0) * 2, model=object()), TypeError,

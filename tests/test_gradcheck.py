@@ -115,3 +115,55 @@ def test_tolerances_decide():
     x = Value(1000.0, label="x")
     assert gradcheck(lambda x: x**3, [x])
     assert not gradcheck(lambda x: x**3, [x], eps=10.0, atol=0.0, rtol=1e-6)
+
+
+# ---------------------------------------------------------------- outputs that alias an input
+
+
+def test_identity_has_derivative_one_for_values_and_tensors():
+    """d x / d x = 1: the output *is* the input, so it must be read at the nudged point."""
+    import numpy as np
+
+    from autograd import Tensor
+
+    x = Value(0.7, label="x")
+    report = gradcheck(lambda x: x, [x])
+    assert report, str(report)
+    assert report["x"].numeric == pytest.approx(1.0, abs=1e-6)
+    assert numerical_grad(lambda x: x, [x])[0] == pytest.approx(1.0, abs=1e-6)
+
+    t = Tensor([1.0, -2.0, 3.0], requires_grad=True, label="t")
+    report = gradcheck(lambda t: t, [t])
+    assert report, str(report)
+    numeric = np.array([[row.numeric for row in report if row.name == f"t[{i}]"]
+                        for i in range(3)])
+    assert np.allclose(numeric, np.eye(3), atol=1e-6)
+
+
+def test_outputs_that_are_views_of_an_input_are_read_at_the_nudged_point():
+    import numpy as np
+
+    from autograd import Tensor
+
+    t = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True, label="t")
+    assert gradcheck(lambda t: t[0], [t])  # a view of the input's first row
+    assert gradcheck(lambda t: [t, t * 2.0], [t])  # the input among several outputs
+    s = Tensor(np.array([0.5]), requires_grad=True)
+    assert numerical_grad(lambda s: s.reshape(()), [s])[0] == pytest.approx([1.0], abs=1e-6)
+
+
+def test_gradcheck_of_zero_elements_is_refused_by_name():
+    import numpy as np
+
+    from autograd import Tensor
+
+    empty = Tensor(np.zeros((0, 3)), requires_grad=True, label="empty")
+    with pytest.raises(ValueError, match=r"gradcheck: input empty has no elements \(shape "
+                                         r"\(0, 3\)\); there is nothing to check"):
+        gradcheck(lambda e: e.sum(), [empty])
+    with pytest.raises(ValueError, match=r"numerical_grad: inputs\[0\] has no elements"):
+        numerical_grad(lambda e: e.sum(), [Tensor(np.zeros(0), requires_grad=True)])
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match=r"gradcheck: f returned no numbers \(shape "
+                                         r"\(0,\)\); there is nothing to check"):
+        gradcheck(lambda x: x[2:], [x])

@@ -294,9 +294,11 @@ def _softmax_row(name):
         check(lambda t: getattr(t, name)(axis), lambda a: op.reference(a, axis=axis), x)
 
     run()
-    with pytest.raises(ValueError, match=rf"{name}: axis -1 is out of range for a Tensor of "
+    # a 0-d Tensor: one number, as PyTorch (softmax 1, log_softmax 0); other axes refused
+    assert getattr(Tensor(1.0), name)().data == (1.0 if name == "softmax" else 0.0)
+    with pytest.raises(ValueError, match=rf"{name}: axis 1 is out of range for a Tensor of "
                                          r"shape \(\)"):
-        getattr(Tensor(1.0), name)()
+        getattr(Tensor(1.0), name)(1)
 
 
 def _matmul_row():

@@ -277,3 +277,59 @@ def test_expression_builder_directly():
         build("a + 1", {"a": 1.0, "b": 2.0})
     with pytest.raises(ExpressionError, match="takes 1 argument, got 2"):
         build("tanh(a, 2)", {"a": 1.0})
+
+
+def test_every_picture_the_library_makes_can_be_saved_with_viz_save(tmp_path):
+    y, _ = lab_neuron()
+    frames = list(viz.backward_steps(y))
+    for k, frame in enumerate(frames[:2]):  # a frame is a graphviz.Source
+        png = viz.save(frame, tmp_path / f"frame{k}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert viz.save(frame, tmp_path / f"frame{k}.dot").read_text() == frame.source
+    assert "<svg" in viz.save(frames[-1], tmp_path / "last.svg").read_text()
+    net = viz.draw_network(nn.MLP(2, [2, 1], seed=0))
+    assert viz.save(net, tmp_path / "net.pdf").read_bytes()[:5] == b"%PDF-"
+    ex = viz.random_exercise(3)
+    ws = viz.worksheet(ex, hide="grads", seed=7)
+    sheet = viz.save(ws, tmp_path / "sheet.svg").read_text()
+    assert sheet == viz.save(ws.graph, tmp_path / "direct.svg").read_text()
+    assert not (tmp_path / "sheet-key.svg").exists()  # the key only when asked: ws.save
+    page = viz.save(viz.explore(y), tmp_path / "explorer.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    ax = viz.plot_activation("sigmoid")
+    assert viz.save(ax, tmp_path / "act.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in viz.save(ax.figure, tmp_path / "act.svg").read_text()
+    plt.close("all")
+    with pytest.raises(ValueError, match=r"save: an explorer is written as \.html, got "
+                                         r"'\.png'"):
+        viz.save(viz.explore(y), tmp_path / "explorer.png")
+    with pytest.raises(ValueError, match=r"save: a plot is written as \.png, \.svg or \.pdf, "
+                                         r"got '\.dot'"):
+        viz.save(ax, tmp_path / "act.dot")
+
+
+def test_explore_of_a_huge_graph_draws_the_part_nearest_the_output():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(50_000):  # 100,001 nodes: a product and a constant per step
+        y = y * 1.00001
+    y.label = "y"
+    with pytest.warns(UserWarning, match=r"explore: the graph has 100,001 nodes, too many to "
+                                         r"lay out quickly or to read; drawn are the \d+ "
+                                         r"nearest the output .* focus=node, depth=k"):
+        page = viz.explore(y)
+    assert 0 < len(page.data["nodes"]) <= 1000
+    assert page.data["root"] in page.data["nodes"]
+    assert all(key in page.data["nodes"] for key in page.data["backward"])
+    part = viz.explore(y, focus=x, depth=2)  # another part, as the warning says
+    names = {entry["name"] for entry in part.data["nodes"].values()}
+    assert "x" in names and "y" not in names and len(names) < 10
+    with pytest.warns(UserWarning, match=r"explore: the graph has 101 nodes"):
+        viz.explore(_chain(50), max_nodes=20)
+
+
+def _chain(n):
+    y = Value(1.0)
+    for _ in range(n):
+        y = y * 1.0
+    return y

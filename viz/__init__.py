@@ -7,7 +7,7 @@ import nn._clash  # noqa: F401  (first: checks that autograd is this project's e
 from autograd.language import get_language, set_language
 
 from .check import CheckReport, CheckRow, check, check_answer
-from .diagram import draw_graph, save
+from .diagram import draw_graph
 from .explain import Explanation, explain
 from .explore import Explorer, explore
 from .network import draw_network
@@ -22,6 +22,7 @@ from .plots import (
     plot_weights,
 )
 from .render import GraphvizMissing
+from .saving import save
 from .steps import backward_steps, save_gif, save_steps
 from .theme import THEMES, Theme, get_theme, set_theme
 from .worksheet import Blank, Worksheet, random_exercise, worksheet

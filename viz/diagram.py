@@ -102,12 +102,14 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
                     marks=None if check is None else check.marks()).graph()
 
 
-def save(graph: graphviz.Digraph, path: str | Path, timeout: float | None = DOT_TIMEOUT) -> Path:
-    """Write a diagram, the format taken from the extension: .svg, .png, .pdf or .dot.
+def save(graph: graphviz.Digraph | graphviz.Source, path: str | Path,
+         timeout: float | None = DOT_TIMEOUT) -> Path:
+    """Write a Graphviz diagram (a ``draw_graph`` or ``draw_network`` diagram, or a frame of
+    ``backward_steps``), the format taken from the extension: .svg, .png, .pdf or .dot.
 
     ``dot`` runs for at most ``timeout`` seconds; the file is written only when it is done.
     """
-    if not isinstance(graph, graphviz.Digraph | graphviz.Graph):
+    if not isinstance(graph, graphviz.Digraph | graphviz.Graph | graphviz.Source):
         raise TypeError(f"save: expected a diagram from draw_graph, got {type(graph).__name__}")
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")

@@ -18,7 +18,7 @@ from typing import Any
 
 from autograd import Node, Value, backward_pass, edge_grad, forward_order, local_derivative, ops
 
-from .diagram import _Drawing, fmt
+from .diagram import LARGE_GRAPH, _Drawing, fmt
 from .render import render_bytes
 
 EPSILONS = (1.0, -1.0, 0.1, -0.1, 0.01, -0.01)  # the nudges a page offers
@@ -49,7 +49,8 @@ class Explorer:
 
 
 def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4,
-            theme: Any = None) -> Explorer:
+            theme: Any = None, max_nodes: int | None = LARGE_GRAPH, focus: Node | None = None,
+            depth: int = 3) -> Explorer:
     """An :class:`Explorer` of everything ``root`` was computed from (see the module's
     docstring). The gradients are computed here; ``.grad`` is left as it was.
 
@@ -59,6 +60,10 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
     ``Worksheet``, whose blanks become input boxes that the page checks with ``viz.check``'s
     tolerances (a decimal comma is accepted). The answers are then in the file: for a graded
     test, collect the numbers and use ``viz.check`` on the teacher's side instead.
+
+    Size limits as :func:`viz.draw_graph`'s: above ``max_nodes`` nodes (1,000) the part
+    nearest the output is shown, with a warning that says how to show another part
+    (``focus=node, depth=k``, the neighbourhood of one node).
     """
     if not isinstance(root, Node):
         raise TypeError(f"explore needs a Value or Tensor, got {type(root).__name__}")
@@ -75,9 +80,9 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
             raise TypeError(f"explore: check must be a report of viz.check or a Worksheet, "
                             f"got {type(check).__name__}")
         marks = check.marks()
-    drawing = _Drawing(root, "circuit", "LR", True, precision, model, False, 10**9,
+    drawing = _Drawing(root, "circuit", "LR", True, precision, model, False, max_nodes,
                        grad_of=lambda n: grads[id(n)], who="explore", theme=theme,
-                       expand=True, marks=marks)
+                       expand=True, marks=marks, focus=focus, depth=depth)
     svg = _svg(drawing.graph())
     data = _data(root, drawing, passed, grads, precision)
     views = f'<div class="bpl-graph">{svg}</div>'
@@ -117,13 +122,18 @@ def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: i
         return fmt(x, precision)
 
     ids = drawing.ids
-    nodes = [n for n in forward_order(root) if id(n) in ids]
+    every = forward_order(root)
+    nodes = [n for n in every if id(n) in ids]
     names = {id(n): drawing.name(n) or ops.symbol(n.op) for n in nodes}
+    for n in nodes:  # inputs outside the part drawn (a large graph, or focus=) are "⋯"
+        names.update((id(p), "⋯") for p in n.parents if id(p) not in ids)
     forward = [ids[id(n)] for n in nodes if n.parents]
     backward = [ids[id(n)] for n, _ in passed if id(n) in ids]
-    out_id = ids[id(root)] + "_out"
+    drawn_root = id(root) in ids
+    top = root if drawn_root else nodes[-1]  # focus= away from the output: its newest node
+    out_id = ids[id(top)] + "_out"
     data: dict[str, Any] = {"nodes": {}, "edges": {}, "forward": forward,
-                            "backward": backward, "root": ids[id(root)], "out": out_id}
+                            "backward": backward, "root": ids[id(top)], "out": out_id}
     for n in nodes:
         entry = {"name": names[id(n)], "op": n.op, "value": show(n.data),
                  "grad": show(grads[id(n)]) if n.requires_grad else None,
@@ -137,6 +147,8 @@ def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: i
         data["nodes"][ids[id(n)]] = entry
     for child in nodes:
         for i, parent in enumerate(child.parents):
+            if id(parent) not in ids:  # a wire from outside the part drawn
+                continue
             key = f"{ids[id(parent)]}->{ids[id(child)]}"
             g = edge_grad(child, i, grads[id(child)]) if parent.requires_grad else None
             local = local_derivative(child, i) if isinstance(child.data, float) else None
@@ -151,11 +163,14 @@ def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: i
                                   "grad": None if g is None else show(g),
                                   "formula": formula, "local": None if local is None
                                   else show(local), "l": local, "product": product}
-    data["edges"][f"{ids[id(root)]}->{out_id}"] = {
-        "tail": ids[id(root)], "head": out_id, "name": names[id(root)], "into": "out",
-        "value": show(root.data), "grad": show(grads[id(root)]), "formula": "",
-        "local": None, "product": "the seed: ∂out/∂out = 1"}
-    data["nudges"] = _nudges(root, nodes, ids, grads, precision)
+    data["edges"][f"{ids[id(top)]}->{out_id}"] = {
+        "tail": ids[id(top)], "head": out_id, "name": names[id(top)], "into": "out",
+        "value": show(top.data), "grad": show(grads[id(top)]), "formula": "",
+        "local": None, "product": "the seed: ∂out/∂out = 1" if drawn_root else
+        "the gradient from the part of the graph not drawn"}
+    # (nudging an input recomputes the whole graph: only when all of it is drawn)
+    data["nudges"] = _nudges(root, nodes, ids, grads, precision) \
+        if len(nodes) == len(every) else {}
     data["captions"] = _captions(data, names, nodes, ids)
     return data
 
