@@ -164,7 +164,7 @@ def numerical_grad(
     """
     inputs = _check_inputs(inputs, "numerical_grad")
     _check_eps(eps, "numerical_grad")
-    result: list[Any] = [np.zeros(x.data.shape) if _is_array(x) else 0.0 for x in inputs]
+    result: list[Any] = [np.zeros(x._data.shape) if _is_array(x) else 0.0 for x in inputs]
     with _in_float64(inputs):
         for i, index, _ in _coordinates(inputs, [""] * len(inputs), None, None):
             up, down, step = _nudged(f, inputs, inputs[i], index, eps, "numerical_grad",
@@ -225,7 +225,7 @@ def gradcheck(
         pieces = _outputs(f(*inputs))
         size = sum(_size(p) for p in pieces)
         if size == 0:
-            shapes = ", ".join(str(p.data.shape) for p in pieces)
+            shapes = ", ".join(str(p._data.shape) for p in pieces)
             raise ValueError(f"gradcheck: f returned no numbers (shape {shapes}); there is "
                              "nothing to check")
         directions, labels = _directions(pieces, size, rng)
@@ -274,9 +274,9 @@ def _outputs(output: Any) -> list[Node]:
             where = f"element {k} of what f returned is" if len(pieces) > 1 else "f returned"
             raise TypeError(f"gradcheck: {where} a {type(piece).__name__}; f must return a "
                             "Value or Tensor built from its inputs (or a list of them)")
-        if not np.all(np.isfinite(piece.data)):
+        if not np.all(np.isfinite(piece._data)):
             raise FloatingPointError(
-                f"gradcheck: f returned a non-finite value ({_describe_nonfinite(piece.data)}) "
+                f"gradcheck: f returned a non-finite value ({_describe_nonfinite(piece._data)}) "
                 "at the inputs given; a gradient is not defined there")
     return pieces
 
@@ -287,11 +287,11 @@ def _describe_nonfinite(data: Any) -> str:
 
 
 def _size(piece: Node) -> int:
-    return piece.data.size if _is_array(piece) else 1
+    return piece._data.size if _is_array(piece) else 1
 
 
 def _flat(pieces: list[Node]) -> np.ndarray:
-    return np.concatenate([np.asarray(p.data, dtype=np.float64).ravel() for p in pieces])
+    return np.concatenate([np.asarray(p._data, dtype=np.float64).ravel() for p in pieces])
 
 
 def _directions(pieces: list[Node], size: int, rng) -> tuple[list[np.ndarray], list]:
@@ -302,9 +302,9 @@ def _directions(pieces: list[Node], size: int, rng) -> tuple[list[np.ndarray], l
         names = []
         for k, piece in enumerate(pieces):
             prefix = f"out[{k}]" if len(pieces) > 1 else "out"
-            if _is_array(piece) and piece.data.ndim:
+            if _is_array(piece) and piece._data.ndim:
                 names += [f"{prefix}[{', '.join(map(str, ix))}]"
-                          for ix in np.ndindex(piece.data.shape)]
+                          for ix in np.ndindex(piece._data.shape)]
             else:
                 names.append(prefix if len(pieces) > 1 else "out[0]")
         return list(np.eye(size)), names
@@ -322,16 +322,16 @@ def _vjp(pieces: list[Node], inputs: list[Node], v: np.ndarray) -> list[Any]:
         start += k
         if not part.any():
             continue
-        seed = float(part[0]) if not _is_array(piece) else part.reshape(piece.data.shape)
+        seed = float(part[0]) if not _is_array(piece) else part.reshape(piece._data.shape)
         grads = grad(piece, inputs, grad_output=seed)
         total = [t + np.asarray(g, dtype=np.float64) if _is_array(x) else t + float(g)
                  for t, g, x in zip(total, grads, inputs)]
-    return [np.broadcast_to(t, x.data.shape) if _is_array(x) else t
+    return [np.broadcast_to(t, x._data.shape) if _is_array(x) else t
             for t, x in zip(total, inputs)]
 
 
 def _is_array(x: Node) -> bool:
-    return isinstance(x.data, np.ndarray)
+    return isinstance(x._data, np.ndarray)
 
 
 def _coordinates(inputs: list[Node], names: list[str], n: int | None, rng) -> Iterator[tuple]:
@@ -340,10 +340,10 @@ def _coordinates(inputs: list[Node], names: list[str], n: int | None, rng) -> It
         if not _is_array(x):
             yield i, None, name
             continue
-        size = x.data.size
+        size = x._data.size
         flat = range(size) if n is None or n >= size else sorted(rng.choice(size, n, replace=False))
         for k in flat:
-            index = np.unravel_index(k, x.data.shape)
+            index = np.unravel_index(k, x._data.shape)
             yield i, index, f"{name}[{', '.join(str(int(j)) for j in index)}]" if index else name
 
 
@@ -352,13 +352,13 @@ def _nudged(f, inputs: list[Node], x: Node, index: tuple | None, eps: float, who
     """``read(f(...))`` at x + eps and at x - eps (one number of one input nudged), and the
     step taken. Each output is read while its input is still nudged: an output may be the
     input itself or a view of it (``lambda x: x``), and would change with the next nudge."""
-    original = x.data if index is None else x.data[index].item()
+    original = x._data if index is None else x._data[index].item()
 
     def put(value: float) -> None:
         if index is None:
-            x.data = value
+            x._data = value
         else:
-            x.data[index] = value
+            x._data[index] = value
 
     up, down = original + eps, original - eps
     if up == down:
@@ -378,15 +378,15 @@ def _nudged(f, inputs: list[Node], x: Node, index: tuple | None, eps: float, who
 @contextmanager
 def _in_float64(inputs: list[Node]) -> Iterator[list[str]]:
     """Give low-precision array inputs float64 copies of their data for a while."""
-    saved = [(x, x.data) for x in inputs if _is_array(x) and x.data.dtype.itemsize < 8
-             and x.data.dtype.kind == "f"]
+    saved = [(x, x._data) for x in inputs if _is_array(x) and x._data.dtype.itemsize < 8
+             and x._data.dtype.kind == "f"]
     try:
         for x, data in saved:
-            x.data = data.astype(np.float64)
+            x._data = data.astype(np.float64)
         yield [str(data.dtype) for _, data in saved]
     finally:
         for x, data in saved:
-            x.data = data
+            x._data = data
 
 
 def _check_inputs(inputs: Sequence[Node] | Node, who: str) -> list[Node]:
@@ -397,12 +397,12 @@ def _check_inputs(inputs: Sequence[Node] | Node, who: str) -> list[Node]:
         if not isinstance(x, Node):
             raise TypeError(f"{who}: inputs[{i}] must be a Value or Tensor, got "
                             f"{type(x).__name__}")
-        if _is_array(x) and x.data.dtype.kind != "f":
-            raise TypeError(f"{who}: inputs[{i}] has integer dtype {x.data.dtype}; finite "
+        if _is_array(x) and x._data.dtype.kind != "f":
+            raise TypeError(f"{who}: inputs[{i}] has integer dtype {x._data.dtype}; finite "
                             "differences need floating-point data (use .astype(float))")
-        if _is_array(x) and x.data.size == 0:  # a check of nothing is not a pass
+        if _is_array(x) and x._data.size == 0:  # a check of nothing is not a pass
             name = f"input {x.label}" if x.label else f"inputs[{i}]"
-            raise ValueError(f"{who}: {name} has no elements (shape {x.data.shape}); there is "
+            raise ValueError(f"{who}: {name} has no elements (shape {x._data.shape}); there is "
                              "nothing to check")
     return inputs
 
@@ -417,12 +417,12 @@ def _scalar_output(output: object) -> float:
         raise TypeError(f"f must return a scalar Value built from its inputs, "
                         f"got {type(output).__name__}")
     if _is_array(output):
-        if output.data.size != 1:
-            raise TypeError(f"f must return a scalar: got a Tensor of shape {output.data.shape} "
+        if output._data.size != 1:
+            raise TypeError(f"f must return a scalar: got a Tensor of shape {output._data.shape} "
                             "(reduce it with .sum() or .mean(), or use gradcheck, which checks "
                             "outputs of any shape)")
-        return float(output.data.item())
-    return float(output.data)
+        return float(output._data.item())
+    return float(output._data)
 
 
 def _hand_values(by_hand, names: list[str], inputs: list[Node]) -> list[Any]:
@@ -443,9 +443,9 @@ def _hand_values(by_hand, names: list[str], inputs: list[Node]) -> list[Any]:
             checked.append(None)
         elif _is_array(x):
             array = np.asarray(v, dtype=np.float64)
-            if array.shape != x.data.shape:
+            if array.shape != x._data.shape:
                 raise ValueError(f"by_hand gradient for {name} has shape {array.shape}, "
-                                 f"the input has shape {x.data.shape}")
+                                 f"the input has shape {x._data.shape}")
             checked.append(array)
         elif isinstance(v, Real):
             checked.append(float(v))

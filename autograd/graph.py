@@ -16,6 +16,7 @@ kept in ``_local``, one entry per parent:
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,14 +35,26 @@ _get_state = _state.get
 _next_id = count(1).__next__  # creation number: a parent is always older than its children
 _next_pass = count(1).__next__  # stamps the nodes one backward pass has reached
 
+# When a node's data was last set (or read, for arrays that can be written in place): a
+# creation number, so it compares with the ``_id`` of the ops that used the node. One number
+# for the whole program: a backward pass checks its nodes only when some data changed after
+# the oldest op it goes through was recorded, never in a training loop that changes weights
+# between backward() and the next forward pass.
+_changes = [0]
+
+
+def _stamp() -> int:
+    now = _next_id()
+    _changes[0] = now
+    return now
+
 
 class Node:
     """Base of every graph node. Subclasses fill the slots when they create a node."""
 
-    __slots__ = ("_g", "_id", "_local", "_mark", "data", "grad", "label", "op", "parents",
-                 "scope")
+    __slots__ = ("_changed", "_data", "_g", "_id", "_local", "_mark", "grad", "label", "op",
+                 "parents", "scope")
 
-    data: Any
     grad: Any
     label: str | None
     op: str
@@ -51,6 +64,18 @@ class Node:
 
     def __hash__(self) -> int:  # identity: subclasses compare by value with ==
         return id(self)
+
+    @property
+    def data(self) -> Any:
+        """The node's value: a float for a Value, a numpy array for a Tensor."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        # Setting the data of a node that an op already used makes that op's gradient stale:
+        # stamped, so that backward() refuses rather than mix old and new (see _changes).
+        self._data = value
+        self._changed = (_stamp(), 0, None)
 
     @property
     def is_leaf(self) -> bool:
@@ -138,7 +163,7 @@ def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any
     ``grad`` is the node type's starting gradient (0.0 for a Value, None for a Tensor).
     """
     enabled, scope, anomaly = _get_state()
-    node.data = data
+    node._data = data
     node.grad = grad
     node.label = None
     node.op = op
@@ -174,7 +199,7 @@ def _what(x: Any) -> str:
 
 def _describe(node: Node) -> str:
     """A node as a person would name it: label, value (or shape), and where it came from."""
-    data = node.data
+    data = node._data
     value = f"{data:g}" if isinstance(data, float) else f"shape {tuple(data.shape)}"
     name = f"{node.label} = {value}" if node.label else value
     return f"{name} ({'made by ' + node.op if node.op else 'a leaf'})"
@@ -238,6 +263,8 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
     is: their ``.grad`` is for reading.
     """
     interior, leaves = _reachable(root)
+    if interior and _changes[0] > interior[-1]._id:  # some data changed since recording
+        _check_unchanged(interior)
     root._g = seed
     if _get_state()[2]:
         _backpropagate_checked(interior, leaves, accumulate)
@@ -284,6 +311,47 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
 _ndarray = np.ndarray
 
 
+def _check_unchanged(interior: list[Node]) -> None:
+    """Refuse a backward pass through an op whose input's data changed after the op used it
+    (as PyTorch's version counters): its gradient would mix old and new values."""
+    for child in interior:
+        for parent in child.parents:
+            changed = getattr(parent, "_changed", None)
+            if changed is not None and _changed_after(parent, changed, child._id):
+                name = parent.label or (f"the output of {parent.op} ({_short(parent)})"
+                                        if parent.op else f"a leaf ({_short(parent)})")
+                raise RuntimeError(
+                    f"backward: the data of {name} was changed after {child.op} used it, so "
+                    "the gradient would mix values from before and after the change. Compute "
+                    "the forward pass again after changing it (an optimizer's step() goes "
+                    "after backward(), a weight update after the gradient is used).")
+
+
+def _changed_after(node: Node, changed: tuple, when: int) -> bool:
+    """Whether ``node``'s data changed after creation number ``when``: it was set after
+    then, or read after then (the reader may have written into the array) and differs from
+    what it was at that read."""
+    written, read, seen = changed
+    if written > when:
+        return True
+    return read > when and seen is not None and fingerprint(node._data) != seen
+
+
+_SMALL = 1 << 20  # bytes: arrays up to this are kept whole to compare, larger ones hashed
+
+
+def fingerprint(x: Any) -> Any:
+    """What an array held: its shape, dtype and bytes (a CRC-32 of them above 1 MiB)."""
+    x = np.ascontiguousarray(x)
+    body = x.tobytes() if x.nbytes <= _SMALL else zlib.crc32(x)
+    return x.shape, x.dtype.str, body
+
+
+def _short(node: Node) -> str:
+    data = node._data
+    return f"{data:g}" if isinstance(data, float) else f"shape {tuple(data.shape)}"
+
+
 def _own(g: Any, handed: set[int]) -> Any:
     """``g`` to be kept as a gradient of its own: copied if ``handed`` already holds it or it
     is a view of another array; numbers pass unchanged."""
@@ -297,9 +365,9 @@ def _own(g: Any, handed: set[int]) -> Any:
 def _checked_vjp(node: Node, parent: Node, r: Any) -> Any:
     """A vector-Jacobian product's result, or an error naming the op whose result is wrong."""
     i = next(k for k, p in enumerate(node.parents) if p is parent)
-    shape = parent.data.shape
+    shape = parent._data.shape
     if isinstance(r, np.generic | float | int) and shape == ():
-        return np.asarray(r, dtype=parent.data.dtype)
+        return np.asarray(r, dtype=parent._data.dtype)
     got = f"shape {r.shape}" if isinstance(r, np.ndarray) else f"a {type(r).__name__}"
     raise ValueError(f"{node.op}: the gradient its vjp returned for input {i} has {got}, the "
                      f"input has shape {shape}; a vjp must return an array of its input's shape")
@@ -351,7 +419,7 @@ def _backpropagate_checked(interior: list[Node], leaves: list[Node], accumulate:
                 continue
             r = edge_grad(node, i, g)
             if type(node._local) is not tuple and (
-                    r.__class__ is not _ndarray or r.shape != parent.data.shape):
+                    r.__class__ is not _ndarray or r.shape != parent._data.shape):
                 r = _checked_vjp(node, parent, r)
             if not _finite(r):
                 name = parent.label or f"input {i} ({_describe(parent)})"

@@ -126,7 +126,7 @@ def _forward(node: Node) -> Callable[..., Any] | None:
         return lambda x: op.reference(x, n=float(exponent))
     if op.name == "+" and len(node.parents) > 2:
         return lambda *xs: sum(xs)
-    if op.kind == "reduction" and np.ndim(node.data) == 0:  # over every axis: no parameter
+    if op.kind == "reduction" and np.ndim(node._data) == 0:  # over every axis: no parameter
         return op.reference
     if op.params or op.kind not in ("elementwise", "binary", "matrix"):
         return None  # its parameters (alpha, bounds, axis …) are not recorded on the node
@@ -134,8 +134,8 @@ def _forward(node: Node) -> Callable[..., Any] | None:
 
 
 def _compare(node: Node, i: int, forward: Callable, eps: float, rng) -> tuple[float, float]:
-    datas = [p.data for p in node.parents]
-    if isinstance(node.data, float):
+    datas = [p._data for p in node.parents]
+    if isinstance(node._data, float):
         def at(x: float) -> float:
             args = list(datas)
             args[i] = x
@@ -146,7 +146,7 @@ def _compare(node: Node, i: int, forward: Callable, eps: float, rng) -> tuple[fl
         return float(local_derivative(node, i)), numeric
     x = np.asarray(datas[i], dtype=np.float64)
     v = rng.standard_normal(x.shape)
-    r = rng.standard_normal(np.shape(node.data))
+    r = rng.standard_normal(np.shape(node._data))
 
     def at(shift: float) -> np.ndarray:
         args = [np.asarray(d, dtype=np.float64) for d in datas]
@@ -154,5 +154,5 @@ def _compare(node: Node, i: int, forward: Callable, eps: float, rng) -> tuple[fl
         return np.asarray(forward(*args), dtype=np.float64)
 
     numeric = float(np.sum(r * (at(eps) - at(-eps))) / (2 * eps))
-    recorded = float(np.sum(np.asarray(edge_grad(node, i, r.astype(node.data.dtype))) * v))
+    recorded = float(np.sum(np.asarray(edge_grad(node, i, r.astype(node._data.dtype))) * v))
     return recorded, numeric

@@ -31,17 +31,17 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     """``a`` where ``condition`` is true, else ``b`` (as ``np.where``). ``condition`` is a
     boolean array (or a Tensor of booleans); it carries no gradient. The gradient goes to
     ``a`` where the condition holds and to ``b`` elsewhere."""
-    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where: the condition must be booleans (say x.data > 0), got dtype "
                         f"{cond.dtype}")
     ta, tb = _pair(a, b, "where")
     try:
-        out = np.where(cond, ta.data, tb.data)
+        out = np.where(cond, ta._data, tb._data)
     except ValueError:
         raise ValueError(f"where: shapes {cond.shape}, {ta.shape} and {tb.shape} do not "
                          f"broadcast together") from None
-    out = out.astype(np.result_type(ta.data, tb.data), copy=False)
+    out = out.astype(np.result_type(ta._data, tb._data), copy=False)
     return _result(out, "where", (ta, tb),
                    [lambda g: _unbroadcast(np.where(cond, g, 0).astype(g.dtype), ta.shape),
                     lambda g: _unbroadcast(np.where(cond, 0, g).astype(g.dtype), tb.shape)])
@@ -53,7 +53,7 @@ def _extreme(a: Any, b: Any, op: str, ufunc: Any, wins: Any) -> Tensor:
 
     def share(first: bool):
         def vjp(g: np.ndarray) -> np.ndarray:
-            x, y = (ta.data, tb.data) if first else (tb.data, ta.data)
+            x, y = (ta._data, tb._data) if first else (tb._data, ta._data)
             weight = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
             return _unbroadcast((g * weight).astype(g.dtype, copy=False),
                                 (ta if first else tb).shape)

@@ -85,7 +85,7 @@ def pad(x: Tensor, pad_width: Any) -> Tensor:
         raise ValueError(f"pad: pad_width must be whole numbers ≥ 0, got {pad_width!r}")
     widths = [(int(a), int(b)) for a, b in widths]
     middle = tuple(slice(a, a + n) for (a, _), n in zip(widths, x.shape))
-    return _result(np.pad(x.data, widths), "pad", (x,), [lambda g: g[middle]])
+    return _result(np.pad(x._data, widths), "pad", (x,), [lambda g: g[middle]])
 
 
 # ---------------------------------------------------------------- convolution
@@ -119,10 +119,10 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
     oh, ow = _out_size(padded, kernel, stride, op, x.shape, "padded" if any(padding) else "")
     # channels first (C, N, H, W), padded: each kernel offset's pixels are then a plain
     # strided block, for im2col and for the input gradient alike
-    xc = scratch.empty((c, n, *padded), x.data.dtype)
+    xc = scratch.empty((c, n, *padded), x._data.dtype)
     if any(padding):
         xc.fill(0)
-    xc[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd] = x.data.transpose(1, 0, 2, 3)
+    xc[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd] = x._data.transpose(1, 0, 2, 3)
     # im2col: one row per (channel, kernel offset), one column per output pixel of every
     # image, so that the whole layer is one matrix product (and each gradient another)
     cols = scratch.empty((c, kh, kw, n, oh, ow), xc.dtype)
@@ -130,10 +130,10 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
         cols[:, i, j] = part  # one copy per kernel offset, not per pixel
     cols = cols.reshape(c * kh * kw, n * oh * ow)
     del xc
-    w2 = w.data.reshape(o, -1)
+    w2 = w._data.reshape(o, -1)
     out = np.matmul(w2, cols, out=scratch.empty((o, n * oh * ow), np.result_type(w2, cols)))
     if b is not None:
-        out += b.data[:, None]
+        out += b._data[:, None]
     # NCHW by shape, channels first in memory (a view, no copy): the ops that follow keep
     # that layout, so the next convolution and this one's backward need no transposed copy
     out = out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
@@ -197,7 +197,7 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     size; a window that does not fit at the end is dropped, as in PyTorch. Tied largest
     values share the gradient equally (as ``max`` does; PyTorch gives it to one of them)."""
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "max_pool2d")
-    slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
+    slices = [(where, part) for _, where, part in _offsets(x._data, kernel, stride, size)]
     out = scratch.empty_like(slices[0][1])  # in the input's memory layout
     np.copyto(out, slices[0][1])
     for _, part in slices[1:]:
@@ -213,7 +213,7 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
         share = np.divide(g, count, out=count)
         # in the input's memory layout; where the windows tile the image exactly, every pixel
         # is written below, so it needs no zeros first
-        grad = scratch.empty_like(x.data, g.dtype)
+        grad = scratch.empty_like(x._data, g.dtype)
         if not exact:
             grad.fill(0)
         for (where, _), mask in zip(slices, masks):
@@ -231,9 +231,9 @@ def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     that does not fit at the end is dropped, as in PyTorch). Integer or boolean images
     (raw pixels) average to float64, as numpy's mean."""
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "avg_pool2d")
-    slices = [(where, part) for _, where, part in _offsets(x.data, kernel, stride, size)]
+    slices = [(where, part) for _, where, part in _offsets(x._data, kernel, stride, size)]
     n = kernel[0] * kernel[1]
-    dtype = x.data.dtype if x.data.dtype.kind == "f" else np.float64  # (as numpy's mean)
+    dtype = x._data.dtype if x._data.dtype.kind == "f" else np.float64  # (as numpy's mean)
     out = scratch.empty_like(slices[0][1], dtype)
     np.copyto(out, slices[0][1])
     for _, part in slices[1:]:
@@ -241,7 +241,7 @@ def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     out /= n
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        grad = scratch.empty_like(x.data, g.dtype)
+        grad = scratch.empty_like(x._data, g.dtype)
         grad.fill(0)
         each = g / n
         for where, _ in slices:

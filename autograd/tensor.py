@@ -17,7 +17,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import scratch
-from .graph import Node, record
+from .graph import Node, _stamp, fingerprint, record
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
 Axis = Union[int, tuple[int, ...], None]  # noqa: UP007
@@ -58,54 +58,72 @@ class Tensor(Node):
         if self.parents:
             raise RuntimeError("requires_grad can only be changed on a leaf Tensor "
                                f"(this one was made by {self.op!r}); use .detach() first")
-        _check_float_for_grad(self.data.dtype, flag)
+        _check_float_for_grad(self._data.dtype, flag)
         self._requires_grad = bool(flag)
+
+    # ---------------------------------------------------------------- the data
+
+    def _read(self) -> np.ndarray:
+        """``.data``: the array itself, shared. What it holds is noted as it is handed out, so
+        that a write into it after an op used this tensor makes backward() refuse, naming
+        this tensor (as PyTorch's version counters); a write before the forward pass or
+        after backward() is the normal training loop and passes."""
+        data = self._data
+        seen = fingerprint(data)
+        written, read, before = getattr(self, "_changed", None) or (0, 0, None)
+        if before is not None and before != seen:  # written in place since the last read
+            written = max(written, read)
+        self._changed = (written, _stamp(), seen)
+        return data
+
+    data = property(_read, Node.data.fset, doc=_read.__doc__)
 
     # ---------------------------------------------------------------- array facts
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d Tensor")
-        return len(self.data)
+        return len(self._data)
 
     def numpy(self) -> np.ndarray:
-        """The data array itself (shared, as ``torch.Tensor.numpy``)."""
-        return self.data
+        """The data array itself, shared, as ``torch.Tensor.numpy``: as there, a write
+        through it is not seen by the check that ``.data`` makes possible."""
+        return self._data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         if copy:
-            return np.array(self.data, dtype=dtype, copy=True)
-        return np.asarray(self.data, dtype=dtype)
+            return np.array(self._data, dtype=dtype, copy=True)
+        return np.asarray(self.data, dtype=dtype)  # (shared: noted, as .data)
 
     __array_ufunc__ = None  # numpy defers to us: ``array + tensor`` builds a graph node
 
     def item(self) -> float:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item() needs a Tensor with one element, got shape {self.shape}")
-        return self.data.item()
+        return self._data.item()
 
     def detach(self) -> Tensor:
         """The same data as a new leaf with no history and no gradient."""
-        return Tensor(self.data, label=self.label)
+        return Tensor(self._data, label=self.label)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, precision=4, threshold=20, separator=", ",
+        body = np.array2string(self._data, precision=4, threshold=20, separator=", ",
                                prefix="Tensor(")
         extra = "" if self.dtype in (np.float64, np.int64) else f", dtype={self.dtype}"
         extra += ", requires_grad=True" if self.requires_grad else ""
@@ -130,9 +148,9 @@ class Tensor(Node):
         head += f", label {self.label!r}" if self.label is not None else ""
         head += ", requires_grad" if self.requires_grad else ""
         parts = [f"<b>{html.escape(head)}</b>"]
-        if self.data.ndim > 2:
+        if self._data.ndim > 2:
             parts.append("<p>(the leading axes flattened into rows)</p>")
-        cells = [f"<td>data{table(self.data)}</td>"]
+        cells = [f"<td>data{table(self._data)}</td>"]
         if self.grad is not None:
             cells.append(f"<td>grad{table(np.asarray(self.grad))}</td>")
         parts.append(f"<table><tr>{''.join(cells)}</tr></table>")
@@ -143,7 +161,7 @@ class Tensor(Node):
     def __add__(self, other: ArrayLike) -> Tensor:
         if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         try:  # (written out, not through _broadcasting: the most common op of all)
             out = np.add(a, b)
         except ValueError:
@@ -156,14 +174,14 @@ class Tensor(Node):
     def __sub__(self, other: ArrayLike) -> Tensor:
         if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
-        sa, sb = self.data.shape, other.data.shape
+        sa, sb = self._data.shape, other._data.shape
         return _result(_broadcasting(np.subtract, "-", self, other), "-", (self, other),
                        [lambda g: _unbroadcast(g, sa), lambda g: _unbroadcast(-g, sb)])
 
     def __mul__(self, other: ArrayLike) -> Tensor:
         if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         return _result(_broadcasting(np.multiply, "*", self, other), "*", (self, other),
                        [lambda g: _unbroadcast(g * b, a.shape),
                         lambda g: _unbroadcast(g * a, b.shape)])
@@ -171,7 +189,7 @@ class Tensor(Node):
     def __truediv__(self, other: ArrayLike) -> Tensor:
         if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         if (b == 0).any():
             raise ZeroDivisionError(f"division by zero: the divisor has {np.sum(b == 0)} "
                                     f"zero element(s) (shape {b.shape})")
@@ -181,12 +199,12 @@ class Tensor(Node):
                         lambda g: _unbroadcast(-g * q / b, b.shape)])
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
-        a = self.data
+        a = self._data
         if not isinstance(exponent, Real | Tensor) and (  # an array or a list: a constant
                 exponent := _operand(exponent, self)) is None:
             return NotImplemented
         if isinstance(exponent, Tensor):  # a ** b = exp(b ln a)
-            b = exponent.data
+            b = exponent._data
             with np.errstate(all="ignore"):  # overflow gives inf; the domain is checked next
                 r = _broadcasting(np.power, "**", self, exponent)
             _check_power(a, b, "Tensor ** Tensor")
@@ -217,7 +235,7 @@ class Tensor(Node):
         return _result(r, f"**{int(n) if n.is_integer() else n!r}", (self,), [vjp])
 
     def __neg__(self) -> Tensor:
-        return _result(-self.data, "neg", (self,), [lambda g: -g])
+        return _result(-self._data, "neg", (self,), [lambda g: -g])
 
     def __radd__(self, other: ArrayLike) -> Tensor:
         return NotImplemented if (other := _operand(other, self)) is None else other + self
@@ -239,7 +257,7 @@ class Tensor(Node):
     def __matmul__(self, other: ArrayLike) -> Tensor:
         if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
             return NotImplemented
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         if a.ndim == 2 == b.ndim:
             # the common case, said plainly: dA = g Bᵀ, dB = Aᵀ g (np.dot is matmul for 2-D
             # arrays, with less dispatch: about 1 µs a call, which small networks notice)
@@ -279,17 +297,17 @@ class Tensor(Node):
     # ---------------------------------------------------------------- functions of each element
 
     def exp(self) -> Tensor:
-        e = np.exp(self.data)
+        e = np.exp(self._data)
         return _result(e, "exp", (self,), [lambda g: g * e])
 
     def log(self) -> Tensor:
-        x = self.data
+        x = self._data
         _check_domain(x > 0, "log", "x > 0", x)
         return _result(np.log(x), "log", (self,), [lambda g: g / x])
 
     def sqrt(self) -> Tensor:
         """Square root; where x = 0 the local derivative is inf."""
-        x = self.data
+        x = self._data
         _check_domain(x >= 0, "sqrt", "x >= 0", x)
         r = np.sqrt(x)
 
@@ -301,21 +319,21 @@ class Tensor(Node):
 
     def abs(self) -> Tensor:
         """|x|; the derivative at 0 is taken as 0, as in PyTorch."""
-        x = self.data
+        x = self._data
         return _result(np.abs(x), "abs", (self,), [lambda g: g * np.sign(x)])
 
     def tanh(self) -> Tensor:
-        t = np.tanh(self.data)
+        t = np.tanh(self._data)
         return _result(t, "tanh", (self,), [lambda g: g * (1 - t * t)])
 
     def sigmoid(self) -> Tensor:
         """σ(x) = 1 / (1 + e^-x), without overflow for any x."""
-        s = _sigmoid(self.data)
+        s = _sigmoid(self._data)
         return _result(s, "sigmoid", (self,), [lambda g: g * (s * (1 - s))])
 
     def relu(self) -> Tensor:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
-        x = self.data  # (a large float one in reused memory: see autograd.scratch)
+        x = self._data  # (a large float one in reused memory: see autograd.scratch)
         out = np.maximum(x, 0, out=scratch.empty_like(x)
                          if x.nbytes >= _LARGE and x.dtype.kind == "f" else None)
 
@@ -333,14 +351,14 @@ class Tensor(Node):
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x for x > 0, else alpha·x."""
-        x = self.data
+        x = self._data
         positive = x > 0
         return _result(np.where(positive, x, alpha * x), "leaky_relu", (self,),
                        [lambda g: np.where(positive, g, alpha * g)])
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x for x > 0, else alpha·(e^x - 1)."""
-        x = self.data
+        x = self._data
         positive = x > 0
         e = np.exp(np.minimum(x, 0))
         return _result(np.where(positive, x, alpha * (e - 1)), "elu", (self,),
@@ -348,36 +366,36 @@ class Tensor(Node):
 
     def softplus(self) -> Tensor:
         """ln(1 + e^x), without overflow for any x; its derivative is σ(x)."""
-        x = self.data
+        x = self._data
         y = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
         return _result(y, "softplus", (self,), [lambda g: g * _sigmoid(x)])
 
     def arctan(self) -> Tensor:
-        x = self.data
+        x = self._data
         return _result(np.arctan(x), "arctan", (self,), [lambda g: g / (1 + x * x)])
 
     def sin(self) -> Tensor:
-        x = self.data
+        x = self._data
         return _result(np.sin(x), "sin", (self,), [lambda g: g * np.cos(x)])
 
     def cos(self) -> Tensor:
-        x = self.data
+        x = self._data
         return _result(np.cos(x), "cos", (self,), [lambda g: -g * np.sin(x)])
 
     def step(self) -> Tensor:
         """Heaviside: 1 where x >= 0, else 0. Derivative 0 everywhere, as for Value.step."""
-        x = self.data
+        x = self._data
         return _result(np.heaviside(x, 1).astype(x.dtype, copy=False), "step", (self,),
                        [lambda g: g * _zero_but_nan(x)])
 
     def sign(self) -> Tensor:
         """-1, 0 or 1. Derivative 0 everywhere, as for Value.sign."""
-        x = self.data
+        x = self._data
         return _result(np.sign(x), "sign", (self,), [lambda g: g * _zero_but_nan(x)])
 
     def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
         """Values limited to [low, high]; the gradient passes where low <= x <= high."""
-        x = self.data
+        x = self._data
         inside = np.ones(x.shape, dtype=bool)
         if low is not None:
             inside &= x >= low
@@ -387,12 +405,12 @@ class Tensor(Node):
 
     def softmax(self, axis: int = -1) -> Tensor:
         """e^x / Σ e^x along ``axis``, shifted by the max so that no exp overflows."""
-        if self.data.ndim == 0 and axis in (0, -1):  # one number: 1, as PyTorch
+        if self._data.ndim == 0 and axis in (0, -1):  # one number: 1, as PyTorch
             return _constant_of(self, 1, "softmax")
         (axis,) = _axes(axis, self.shape, "softmax")
-        if self.data.shape[axis] == 0:  # nothing to normalise: empty in, empty out (PyTorch)
+        if self._data.shape[axis] == 0:  # nothing to normalise: empty in, empty out (PyTorch)
             return _constant_of(self, 0, "softmax")
-        z = self.data - self.data.max(axis=axis, keepdims=True)
+        z = self._data - self._data.max(axis=axis, keepdims=True)
         e = np.exp(z)
         s = e / e.sum(axis=axis, keepdims=True)
         return _result(s, "softmax", (self,),
@@ -400,12 +418,12 @@ class Tensor(Node):
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - log Σ e^x along ``axis``, stable for logits of any magnitude."""
-        if self.data.ndim == 0 and axis in (0, -1):  # one number: log 1 = 0, as PyTorch
+        if self._data.ndim == 0 and axis in (0, -1):  # one number: log 1 = 0, as PyTorch
             return _constant_of(self, 0, "log_softmax")
         (axis,) = _axes(axis, self.shape, "log_softmax")
-        if self.data.shape[axis] == 0:
+        if self._data.shape[axis] == 0:
             return _constant_of(self, 0, "log_softmax")
-        z = self.data - self.data.max(axis=axis, keepdims=True)
+        z = self._data - self._data.max(axis=axis, keepdims=True)
         out = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
         return _result(out, "log_softmax", (self,),
                        [lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True)])
@@ -415,13 +433,13 @@ class Tensor(Node):
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Sum along ``axis`` (all axes by default); the sum of nothing is 0."""
         shape, axes = self.shape, _axes(axis, self.shape, "sum")
-        return _result(self.data.sum(axis=axes, keepdims=keepdims), "sum", (self,),
+        return _result(self._data.sum(axis=axes, keepdims=keepdims), "sum", (self,),
                        [lambda g: _expand(g, shape, axes, keepdims)])
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         shape, axes = self.shape, _axes(axis, self.shape, "mean")
         scale = 1 / _count(shape, axes, "mean")
-        return _result(self.data.sum(axis=axes, keepdims=keepdims) * scale, "mean", (self,),
+        return _result(self._data.sum(axis=axes, keepdims=keepdims) * scale, "mean", (self,),
                        [lambda g: _expand(g * scale, shape, axes, keepdims)])
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -433,7 +451,7 @@ class Tensor(Node):
         return self._extreme(np.min, "min", axis, keepdims)
 
     def _extreme(self, pick, op: str, axis: Axis, keepdims: bool) -> Tensor:
-        x = self.data
+        x = self._data
         axes = _axes(axis, x.shape, op)
         _count(x.shape, axes, op)  # refuses an empty axis
         kept = pick(x, axis=axes, keepdims=True)
@@ -466,7 +484,7 @@ class Tensor(Node):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         old = self.shape
         try:
-            out = self.data.reshape(shape)
+            out = self._data.reshape(shape)
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a Tensor of shape {old} "
                              f"({self.size} elements) into {tuple(shape)}") from None
@@ -491,7 +509,7 @@ class Tensor(Node):
                              f"Tensor of shape {self.shape}")
         order = tuple(int(k) % n for k in order)
         inverse = tuple(int(k) for k in np.argsort(order))
-        return _result(self.data.transpose(order), "transpose", (self,),
+        return _result(self._data.transpose(order), "transpose", (self,),
                        [lambda g: g.transpose(inverse)])
 
     @property
@@ -500,7 +518,7 @@ class Tensor(Node):
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _plain_index(index)
-        x = self.data
+        x = self._data
         try:
             out = x[index]
         except IndexError as error:
@@ -520,22 +538,22 @@ class Tensor(Node):
     # ---------------------------------------------------------------- comparisons (no graph)
 
     def __lt__(self, other: ArrayLike) -> np.ndarray:
-        return self.data < _data(other)
+        return self._data < _data(other)
 
     def __le__(self, other: ArrayLike) -> np.ndarray:
-        return self.data <= _data(other)
+        return self._data <= _data(other)
 
     def __gt__(self, other: ArrayLike) -> np.ndarray:
-        return self.data > _data(other)
+        return self._data > _data(other)
 
     def __ge__(self, other: ArrayLike) -> np.ndarray:
-        return self.data >= _data(other)
+        return self._data >= _data(other)
 
     def __eq__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data == _data(other)
+        return self._data == _data(other)
 
     def __ne__(self, other: object) -> np.ndarray:  # type: ignore[override]
-        return self.data != _data(other)
+        return self._data != _data(other)
 
     __hash__ = Node.__hash__
 
@@ -546,7 +564,7 @@ class Tensor(Node):
             raise RuntimeError("backward() on a Tensor that does not require grad: create the "
                                "inputs you want gradients for with requires_grad=True")
         if gradient is None:
-            data = self.data
+            data = self._data
             one = _ONES.get((data.shape, data.dtype))  # a copy of a kept 1: one call, where
             if one is not None:  # np.ones is a Python function around two (a step notices)
                 return one.copy()
@@ -566,7 +584,7 @@ class Tensor(Node):
         self.grad = None
 
     def _as_grad(self, g: Any) -> np.ndarray:
-        return np.zeros_like(self.data) if g.__class__ is float else g
+        return np.zeros_like(self._data) if g.__class__ is float else g
 
 
 # ---------------------------------------------------------------- functions of several tensors
@@ -577,7 +595,7 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     parts = _operands(tensors, "concatenate")
     _check_axis(axis, parts[0].ndim, "concatenate", parts)
     try:
-        out = np.concatenate([t.data for t in parts], axis=axis)
+        out = np.concatenate([t._data for t in parts], axis=axis)
     except ValueError as error:
         raise ValueError(f"concatenate: shapes {[t.shape for t in parts]} along axis {axis}: "
                          f"{error}") from None
@@ -592,7 +610,7 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     parts = _operands(tensors, "stack")
     _check_axis(axis, parts[0].ndim + 1, "stack", parts)
     try:
-        out = np.stack([t.data for t in parts], axis=axis)
+        out = np.stack([t._data for t in parts], axis=axis)
     except ValueError:
         raise ValueError(f"stack: needs tensors of one shape, got {[t.shape for t in parts]}"
                          ) from None
@@ -608,7 +626,7 @@ def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
     (examples, classes), which ``nn.losses.cross_entropy`` checks. Its VJP is
     (softmax(z)·Σy − y) / examples.
     """
-    z = logits.data
+    z = logits._data
     shape, dtype = z.shape, z.dtype  # (each numpy attribute read makes an object: read once)
     if len(shape) == 2:
         n, k = shape
@@ -740,7 +758,7 @@ def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor) 
 def _constant_of(x: Tensor, value: float, op: str) -> Tensor:
     """``op`` of ``x`` where the result does not depend on ``x`` (the softmax of one number
     is 1; of no numbers, nothing): ``value`` in ``x``'s shape and dtype, gradient zero."""
-    return _result(np.full_like(x.data, value), op, (x,), [np.zeros_like])
+    return _result(np.full_like(x._data, value), op, (x,), [np.zeros_like])
 
 
 def _to_array(data: Any) -> np.ndarray:
@@ -814,14 +832,14 @@ def _operands(tensors: Sequence[Tensor], op: str) -> list[Tensor]:
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Node) else x
+    return x._data if isinstance(x, Node) else x
 
 
 def _broadcasting(ufunc, op: str, a: Tensor, b: Tensor) -> np.ndarray:
     try:
-        return ufunc(a.data, b.data)
+        return ufunc(a._data, b._data)
     except ValueError:
-        raise _no_broadcast(op, a.data, b.data) from None
+        raise _no_broadcast(op, a._data, b._data) from None
 
 
 def _no_broadcast(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:

@@ -48,23 +48,23 @@ class Value(Node):
     def __add__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and (other := _as_value(other)) is None:
             return NotImplemented
-        return _result(self.data + other.data, "+", (self, other), (1.0, 1.0))
+        return _result(self._data + other._data, "+", (self, other), (1.0, 1.0))
 
     def __sub__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and (other := _as_value(other)) is None:
             return NotImplemented
-        return _result(self.data - other.data, "-", (self, other), (1.0, -1.0))
+        return _result(self._data - other._data, "-", (self, other), (1.0, -1.0))
 
     def __mul__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and (other := _as_value(other)) is None:
             return NotImplemented
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         return _result(a * b, "*", (self, other), (b, a))
 
     def __truediv__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and (other := _as_value(other)) is None:
             return NotImplemented
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         if b == 0:
             raise ZeroDivisionError(f"division by zero: {a!r} / {b!r}")
         q = a / b
@@ -72,14 +72,14 @@ class Value(Node):
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):  # a ** b = exp(b ln a): needs a > 0
-            a, b = self.data, exponent.data
+            a, b = self._data, exponent._data
             if a <= 0:
                 raise ValueError(f"{a!r} ** Value: a Value exponent needs a positive base")
             r = _power(a, b)
             return _result(r, "**", (self, exponent), (b * _power(a, b - 1), r * math.log(a)))
         if not isinstance(exponent, Real):
             return NotImplemented
-        a, n = self.data, float(exponent)
+        a, n = self._data, float(exponent)
         if a < 0 and not n.is_integer():
             raise ValueError(f"{a!r} ** {n!r}: a negative base to a non-integer power is not real")
         if a == 0 and n < 0:
@@ -100,10 +100,10 @@ class Value(Node):
         terms = tuple(t if t.__class__ is Value else _constant(t, "Value.sum") for t in terms)
         if not terms:
             raise ValueError("Value.sum() needs at least one term")
-        return _result(sum(t.data for t in terms), "+", terms, (1.0,) * len(terms))
+        return _result(sum(t._data for t in terms), "+", terms, (1.0,) * len(terms))
 
     def __neg__(self) -> Value:
-        return _result(-self.data, "neg", (self,), (-1.0,))
+        return _result(-self._data, "neg", (self,), (-1.0,))
 
     def __radd__(self, other: Number) -> Value:
         other = _as_value(other)
@@ -128,19 +128,19 @@ class Value(Node):
     # ---------------------------------------------------------------- functions of one value
 
     def exp(self) -> Value:
-        x = self.data
+        x = self._data
         e = _exp(x)
         return _result(e, "exp", (self,), (e,))  # d/dx e^x = e^x
 
     def log(self) -> Value:
-        x = self.data
+        x = self._data
         if not x > 0:
             raise ValueError(f"log is defined for x > 0, got {x!r}")
         return _result(math.log(x), "log", (self,), (1.0 / x,))
 
     def sqrt(self) -> Value:
         """Square root; at 0 the local derivative is ``inf``."""
-        x = self.data
+        x = self._data
         if not x >= 0:
             raise ValueError(f"sqrt is defined for x >= 0, got {x!r}")
         r = math.sqrt(x)
@@ -148,21 +148,21 @@ class Value(Node):
 
     def abs(self) -> Value:
         """|x|; the derivative at 0 is taken as 0, as in PyTorch."""
-        x = self.data
+        x = self._data
         return _result(abs(x), "abs", (self,), (_sign(x),))
 
     def tanh(self) -> Value:
-        t = math.tanh(self.data)
+        t = math.tanh(self._data)
         return _result(t, "tanh", (self,), (1.0 - t * t,))
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e^-x), computed without overflow for any x."""
-        s = _sigmoid(self.data)
+        s = _sigmoid(self._data)
         return _result(s, "sigmoid", (self,), (s * (1.0 - s),))
 
     def relu(self) -> Value:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
-        x = self.data
+        x = self._data
         if x > 0:
             return _result(x, "relu", (self,), (1.0,))
         if x <= 0:
@@ -171,39 +171,39 @@ class Value(Node):
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0, else alpha·x."""
-        x = self.data
+        x = self._data
         if x > 0:
             return _result(x, "leaky_relu", (self,), (1.0,))
         return _result(alpha * x, "leaky_relu", (self,), (alpha,))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0, else alpha·(e^x - 1)."""
-        x = self.data
+        x = self._data
         if x > 0:
             return _result(x, "elu", (self,), (1.0,))
         return _result(alpha * math.expm1(x), "elu", (self,), (alpha * math.exp(x),))
 
     def softplus(self) -> Value:
         """ln(1 + e^x), computed without overflow for any x; its derivative is σ(x)."""
-        x = self.data
+        x = self._data
         y = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
         return _result(y, "softplus", (self,), (_sigmoid(x),))
 
     def arctan(self) -> Value:
-        x = self.data
+        x = self._data
         return _result(math.atan(x), "arctan", (self,), (1.0 / (1.0 + x * x),))
 
     def sin(self) -> Value:
-        x = self.data
+        x = self._data
         return _result(math.sin(x), "sin", (self,), (math.cos(x),))
 
     def cos(self) -> Value:
-        x = self.data
+        x = self._data
         return _result(math.cos(x), "cos", (self,), (-math.sin(x),))
 
     def clip(self, low: float | None = None, high: float | None = None) -> Value:
         """x limited to [low, high]; the gradient passes only where low <= x <= high."""
-        x = self.data
+        x = self._data
         if low is not None and x < low:
             return _result(float(low), "clip", (self,), (0.0,))
         if high is not None and x > high:
@@ -216,54 +216,54 @@ class Value(Node):
         Its derivative is 0 wherever it exists, and we use 0 at x = 0 too: no gradient
         flows through a step, which is why the labs train with sigmoid instead.
         """
-        x = self.data
+        x = self._data
         if x != x:  # nan: value and derivative stay nan
             return _result(x, "step", (self,), (x,))
         return _result(1.0 if x >= 0 else 0.0, "step", (self,), (0.0,))
 
     def sign(self) -> Value:
         """-1, 0 or 1. Its derivative is taken as 0 everywhere (as for :meth:`step`)."""
-        x = self.data
+        x = self._data
         return _result(_sign(x), "sign", (self,), (0.0 if x == x else x,))
 
     # ---------------------------------------------------------------- comparisons and conversions
 
     def __eq__(self, other: object) -> bool:
         other = _data_of(other)
-        return NotImplemented if other is None else self.data == other
+        return NotImplemented if other is None else self._data == other
 
     def __ne__(self, other: object) -> bool:
         other = _data_of(other)
-        return NotImplemented if other is None else self.data != other
+        return NotImplemented if other is None else self._data != other
 
     def __lt__(self, other: Value | Number) -> bool:
         other = _data_of(other)
-        return NotImplemented if other is None else self.data < other
+        return NotImplemented if other is None else self._data < other
 
     def __le__(self, other: Value | Number) -> bool:
         other = _data_of(other)
-        return NotImplemented if other is None else self.data <= other
+        return NotImplemented if other is None else self._data <= other
 
     def __gt__(self, other: Value | Number) -> bool:
         other = _data_of(other)
-        return NotImplemented if other is None else self.data > other
+        return NotImplemented if other is None else self._data > other
 
     def __ge__(self, other: Value | Number) -> bool:
         other = _data_of(other)
-        return NotImplemented if other is None else self.data >= other
+        return NotImplemented if other is None else self._data >= other
 
     __hash__ = Node.__hash__
 
     def __float__(self) -> float:
-        return self.data
+        return self._data
 
     def item(self) -> float:
         """The plain float, as ``torch.Tensor.item``."""
-        return self.data
+        return self._data
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label is not None else ""
-        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+        return f"Value(data={self._data:.6g}, grad={self.grad:.6g}{label})"
 
     # ---------------------------------------------------------------- hooks for the graph core
 
@@ -352,7 +352,7 @@ def _constant(x: object, where: str) -> Value:
 
 def _data_of(x: object) -> float | None:
     if isinstance(x, Value):
-        return x.data
+        return x._data
     return x if isinstance(x, Real) else None
 
 

@@ -104,7 +104,7 @@ def cross_entropy(logits: Any, target: Any) -> Any:
     fused node whose gradient is (softmax(z) − onehot(y)) / examples.
     """
     if isinstance(logits, Tensor):
-        shape = logits.data.shape
+        shape = logits.shape
         if len(shape) not in (1, 2):
             raise ValueError(f"cross_entropy: logits must have shape (examples, classes) or "
                              f"(classes,), got {shape}")

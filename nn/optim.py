@@ -12,9 +12,19 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Value, zero_grad
+from autograd import Node, Tensor, Value, zero_grad
 
 from .checks import number, positive_int
+
+
+def _value(p: Node) -> Any:
+    """A parameter's number or array, read without noting it (the rules never write into
+    it: they compute new values, which ``step`` sets)."""
+    return p.numpy() if isinstance(p, Tensor) else p.data
+
+
+def _shape(p: Node) -> tuple:
+    return p.shape if isinstance(p, Tensor) else ()
 
 
 class Optimizer:
@@ -55,27 +65,28 @@ class Optimizer:
         """One update of every parameter that has a gradient, or none at all on error."""
         who = type(self).__name__
         for i, p in enumerate(self.params):
-            if p.grad is not None and np.shape(p.grad) != np.shape(p.data):
+            if p.grad is not None and np.shape(p.grad) != _shape(p):
                 raise ValueError(f"{who}.step: parameter {i}'s gradient has shape "
                                  f"{np.shape(p.grad)}, the parameter has shape "
-                                 f"{np.shape(p.data)}; nothing was updated")
+                                 f"{_shape(p)}; nothing was updated")
         self.steps += 1  # the rules read the step count
         try:
             updates = []
             for p, state in zip(self.params, self.state):
                 if p.grad is None:  # a Tensor no gradient reached
                     continue
-                g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
+                w = _value(p)
+                g = p.grad + self.weight_decay * w if self.weight_decay else p.grad
                 new_state = dict(state)  # the rules assign new values, never change arrays
-                new = self._update(p.data, g, new_state)
+                new = self._update(w, g, new_state)
                 new = float(new) if isinstance(p, Value) else \
-                    np.asarray(new).astype(p.data.dtype, copy=False)
+                    np.asarray(new).astype(p.dtype, copy=False)
                 updates.append((p, state, new, new_state))
         except BaseException:
             self.steps -= 1
             raise
         for p, state, new, new_state in updates:  # only now, when every update is computed
-            p.data = new
+            p.data = new  # (set, never written into: backward() refuses a graph it outdates)
             state.clear()
             state.update(new_state)
 

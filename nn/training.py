@@ -227,7 +227,7 @@ def _forwarder(model: Module) -> Callable[[np.ndarray], Any]:
         return lambda X: [model(x) for x in X]
     # Tensors (trained or frozen), or none yet (a layer that makes its weights at its first
     # call): a batch Tensor in the weights' dtype
-    dtype = next((p.data.dtype for p in held if isinstance(p, Tensor)), np.float64)
+    dtype = next((p.dtype for p in held if isinstance(p, Tensor)), np.float64)
     return lambda X: model(Tensor(X.astype(dtype, copy=False)))
 
 
@@ -243,7 +243,7 @@ def _as_array(prediction: Any) -> np.ndarray:
     if isinstance(prediction, np.ndarray):
         return prediction
     if isinstance(prediction, Tensor):
-        return prediction.data
+        return prediction.numpy()
     if isinstance(prediction, Value):
         return np.array([prediction.data])
     return np.array([[v.data for v in p] if isinstance(p, list | tuple) else p.data
