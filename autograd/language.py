@@ -65,6 +65,26 @@ _SPANISH = {
     "consistent with the gradients you gave further up, but one of those is wrong, so this one "
     "is too (it should be {want})": "coherente con los gradientes que dio más arriba, pero uno "
     "de ellos está mal, así que este también (debería ser {want})",
+    # viz.check_step
+    "w − lr·∂L/∂w = {w} − {lr}·{g} = {want}": "w − lr·∂L/∂w = {w} − {lr}·{g} = {want}",
+    "the step went uphill: the update subtracts lr·∂L/∂w (the gradient points up the slope), "
+    "it does not add it": "el paso fue cuesta arriba: la actualización resta lr·∂L/∂w (el "
+    "gradiente apunta hacia arriba de la pendiente), no lo suma",
+    "the learning rate is missing: the step is lr·∂L/∂w, not ∂L/∂w": "falta la tasa de "
+    "aprendizaje: el paso es lr·∂L/∂w, no ∂L/∂w",
+    "the learning rate is applied twice (lr² instead of lr)": "la tasa de aprendizaje se aplica "
+    "dos veces (lr² en lugar de lr)",
+    "only the step was written: the new weight is the old weight minus lr·∂L/∂w": "solo se "
+    "escribió el paso: el peso nuevo es el peso viejo menos lr·∂L/∂w",
+    "this step uses the gradient from before the last update (stale): compute the gradient "
+    "again at the current weights": "este paso usa el gradiente de antes de la última "
+    "actualización (desactualizado): calcule el gradiente otra vez con los pesos actuales",
+    "this step uses the gradient of example {k} only: the batch's gradient is the mean over its "
+    "examples": "este paso usa solo el gradiente del ejemplo {k}: el gradiente del lote es la "
+    "media sobre sus ejemplos",
+    "this step uses the sum of the examples' gradients: the batch's gradient is their mean (the "
+    "sum divided by {n})": "este paso usa la suma de los gradientes de los ejemplos: el "
+    "gradiente del lote es su media (la suma dividida por {n})",
     # explain
     "{n} path(s) from {leaf} to {root}": "{n} camino(s) de {leaf} a {root}",
     "path": "camino", "product": "producto", "sum over paths": "suma sobre los caminos",

@@ -25,6 +25,7 @@ from .render import GraphvizMissing
 from .saving import save
 from .steps import backward_steps, save_gif, save_steps
 from .theme import THEMES, Theme, get_theme, set_theme
+from .update_check import check_step
 from .worksheet import Blank, Worksheet, random_exercise, worksheet
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "backward_steps",
     "check",
     "check_answer",
+    "check_step",
     "draw_graph",
     "draw_network",
     "explain",

@@ -70,6 +70,9 @@ class CheckReport:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def __iter__(self):
+        return iter(self.rows)
+
     def __getitem__(self, label: str) -> CheckRow:
         for row in self.rows:
             if row.label == label:
