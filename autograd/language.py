@@ -85,6 +85,42 @@ _SPANISH = {
     "this step uses the sum of the examples' gradients: the batch's gradient is their mean (the "
     "sum divided by {n})": "este paso usa la suma de los gradientes de los ejemplos: el "
     "gradiente del lote es su media (la suma dividida por {n})",
+    # errors a lab shows on purpose
+    "matmul: shapes {a} and {b} do not align ({i} != {j})": "matmul: las formas {a} y {b} no "
+    "encajan ({i} != {j})",
+    "matmul: batch shapes {a} and {b} do not broadcast (shapes {sa} and {sb})": "matmul: las "
+    "formas de lote {a} y {b} no se pueden difundir (formas {sa} y {sb})",
+    "fit: the loss is {value} at epoch {epoch}, batch {k}: training diverged. Try a smaller "
+    "learning rate (it is {lr}) or standardized inputs.": "fit: la pérdida es {value} en la "
+    "época {epoch}, lote {k}: el entrenamiento divergió. Pruebe una tasa de aprendizaje menor "
+    "(es {lr}) o entradas estandarizadas.",
+    # viz.explore: the page and its captions
+    "wire": "cable", "gradient": "gradiente", "local derivative": "derivada local",
+    "an input": "una entrada", "{n} path(s) to the output": "{n} camino(s) hasta la salida",
+    "its paths to the output": "sus caminos hasta la salida",
+    "the output itself: ∂out/∂out = 1": "la salida misma: ∂out/∂out = 1",
+    "nudge {name} by ε:": "mover {name} en ε:",
+    "the gradient predicts Δout ≈ {predicted}; computed again, Δout = {measured}":
+        "el gradiente predice Δout ≈ {predicted}; calculado otra vez, Δout = {measured}",
+    "step {k} of {n}": "paso {k} de {n}",
+    "practice: fill in the blanks": "práctica: complete los espacios en blanco",
+    "{quantity} of {label}": "{quantity} de {label}", "not yet": "todavía no",
+    "the start (Home)": "el comienzo (Inicio)", "one step back (←)": "un paso atrás (←)",
+    "one step on (→)": "un paso adelante (→)", "the last step (End)": "el último paso (Fin)",
+    "step": "paso", "download the current view as SVG": "descargar la vista actual como SVG",
+    "Hover a wire or a gate; click a node.":
+        "Pase el puntero sobre un cable o una compuerta; haga clic en un nodo.",
+    "collapse or expand the modules": "contraer o expandir los módulos",
+    "modules": "módulos",
+    "the start: only the inputs are known": "el comienzo: solo se conocen las entradas",
+    "forward: {name} = {op}({args}) = {value}": "hacia adelante: {name} = {op}({args}) = "
+    "{value}",
+    "backward: ∂out/∂{name} = {grad} is complete": "hacia atrás: ∂out/∂{name} = {grad} está "
+    "completo",
+    "; it flows on to the inputs of {op}": "; pasa a las entradas de {op}",
+    "the seed: ∂out/∂out = 1": "la semilla: ∂out/∂out = 1",
+    "the gradient from the part of the graph not drawn":
+        "el gradiente que llega de la parte del grafo no dibujada",
     # explain
     "{n} path(s) from {leaf} to {root}": "{n} camino(s) de {leaf} a {root}",
     "path": "camino", "product": "producto", "sum over paths": "suma sobre los caminos",

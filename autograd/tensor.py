@@ -18,6 +18,7 @@ import numpy as np
 
 from . import scratch
 from .graph import Node, _stamp, fingerprint, record
+from .language import tr
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
 Axis = Union[int, tuple[int, ...], None]  # noqa: UP007
@@ -863,10 +864,10 @@ def _unmatched(a: np.ndarray, b: np.ndarray) -> ValueError:
     """The error for a matrix product of shapes that do not fit, naming what does not."""
     inner_a, inner_b = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
     if inner_a != inner_b:
-        return ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align "
-                          f"({inner_a} != {inner_b})")
-    return ValueError(f"matmul: batch shapes {a.shape[:-2]} and {b.shape[:-2]} do not "
-                      f"broadcast (shapes {a.shape} and {b.shape})")
+        return ValueError(tr("matmul: shapes {a} and {b} do not align ({i} != {j})",
+                             a=a.shape, b=b.shape, i=inner_a, j=inner_b))
+    return ValueError(tr("matmul: batch shapes {a} and {b} do not broadcast (shapes {sa} and "
+                         "{sb})", a=a.shape[:-2], b=b.shape[:-2], sa=a.shape, sb=b.shape))
 
 
 def _sum_to(shape: tuple[int, ...], broadcast: tuple[int, ...]):

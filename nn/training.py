@@ -17,6 +17,7 @@ with warnings.catch_warnings():  # in Jupyter without ipywidgets it falls back t
     from tqdm.auto import tqdm
 
 from autograd import Tensor, Value, no_grad
+from autograd.language import tr
 
 from . import checks, losses
 from .module import Module
@@ -125,10 +126,10 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
                 L = L + losses.l2(weights, l2)
             value = _item(L)
             if not math.isfinite(value):  # stop before a nan reaches the weights
-                raise FloatingPointError(
-                    f"fit: the loss is {value} at epoch {epoch}, batch {k}: training diverged. "
-                    f"Try a smaller learning rate (it is {optimizer.lr:g}) or standardized "
-                    "inputs.")
+                raise FloatingPointError(tr(
+                    "fit: the loss is {value} at epoch {epoch}, batch {k}: training diverged. "
+                    "Try a smaller learning rate (it is {lr}) or standardized inputs.",
+                    value=value, epoch=epoch, k=k, lr=f"{optimizer.lr:g}"))
             L.backward()
             optimizer.step()
             total += value * len(batch)

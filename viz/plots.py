@@ -54,6 +54,14 @@ def _curves(history: Any) -> Mapping[str, Sequence[float]]:
     return history.history if hasattr(history, "history") else history
 
 
+def curve_name(key: str, split: str | None = None) -> str:
+    """A History key as words in the current language: ``val_accuracy`` is "accuracy
+    (validation)", ``loss`` with ``split="train"`` "loss (train)"."""
+    if key.startswith("val_"):
+        key, split = key[4:], "validation"
+    return f"{tr(key)} ({tr(split)})" if split else tr(key)
+
+
 @themed
 def plot_history(history: Any, ax: Any = None) -> Any:
     """Loss and each metric per epoch, training and validation (``val_*``) together.
@@ -72,9 +80,9 @@ def plot_history(history: Any, ax: Any = None) -> Any:
         axes = np.atleast_1d(_axes(ax, len(names)))
     for a, name in zip(axes, names):
         epochs = np.arange(1, len(curves[name]) + 1)
-        a.plot(epochs, curves[name], label=f"{tr('train')} {tr(name)}")
+        a.plot(epochs, curves[name], label=curve_name(name, "train"))
         if f"val_{name}" in curves:
-            a.plot(epochs, curves[f"val_{name}"], label=f"{tr('validation')} {tr(name)}",
+            a.plot(epochs, curves[f"val_{name}"], label=curve_name(f"val_{name}"),
                    linestyle="--")
         a.set_xlabel(tr("epoch"))
         a.set_ylabel(tr(name))
@@ -93,7 +101,7 @@ def plot_runs(runs: Mapping[str, Any], key: str = "loss", ax: Any = None,
         values = _curves(history)[key]
         ax.plot(np.arange(1, len(values) + 1), values, label=str(label))
     ax.set_xlabel(tr("epoch"))
-    ax.set_ylabel(tr(key))
+    ax.set_ylabel(curve_name(key))
     if log:
         ax.set_yscale("log")
     ax.legend()
