@@ -205,7 +205,7 @@ def test_plots_draw_the_expected_lines():
     assert len(axes) == 2 and [len(a.lines) for a in axes] == [2, 2]
     np.testing.assert_array_equal(axes[0].lines[1].get_ydata(), [1.1, 0.6, 0.3])
     single = viz.plot_history(history, ax=plt.subplots()[1])  # one axes: the loss only
-    assert [line.get_label() for line in single.lines] == ["train loss", "validation loss"]
+    assert [line.get_label() for line in single.lines] == ["loss (train)", "loss (validation)"]
     assert single.get_ylabel() == "loss"
     ax = viz.plot_runs({"lr=0.1": history, "lr=1": {"loss": [3.0, 1.0]}})
     assert [line.get_label() for line in ax.lines] == ["lr=0.1", "lr=1"]
