@@ -333,3 +333,56 @@ def _chain(n):
     for _ in range(n):
         y = y * 1.0
     return y
+
+
+def _bench_network(nodes):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_viz", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_viz.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root = module.network(nodes)
+    root.zero_grad()
+    return root
+
+
+def test_the_gif_stores_only_what_changed_and_shows_every_frame_whole(tmp_path):
+    from PIL import Image
+
+    from viz.steps import _Frames, _Steps
+
+    y, _ = lab_neuron()
+    gif = viz.save_gif(y, tmp_path / "steps.gif")
+    whole = [np.asarray(f.convert("RGB")) for f in _Frames(_Steps(y, "circuit", "LR", 4, "t"),
+                                                              viz.get_theme().dpi)]
+    with Image.open(gif) as im:
+        assert im.n_frames == len(whole) == 6
+        for k in range(im.n_frames):  # decoded as a viewer shows it: each frame whole
+            im.seek(k)
+            np.testing.assert_array_equal(np.asarray(im.convert("RGB")), whole[k])
+    root = _bench_network(50)
+    size = viz.save_gif(root, tmp_path / "fifty.gif").stat().st_size
+    assert size < 0.5e6  # 1.63 MB when each frame stored its whole changed rectangle
+
+
+def test_a_gif_over_the_limit_is_refused_with_its_size_and_nothing_is_written(tmp_path):
+    root = _bench_network(50)
+    with pytest.raises(ValueError, match=r"save_gif: this GIF of 31 frames would be about "
+                                         r"[\d.,]+ MB, more than max_mb=0\.05; nothing was "
+                                         r"written\. Use save_steps\(root, folder, "
+                                         r'fmt="html"\)'):
+        viz.save_gif(root, tmp_path / "big.gif", max_mb=0.05)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match=r"save_gif: max_mb must be a number > 0 or None"):
+        viz.save_gif(root, tmp_path / "big.gif", max_mb=0)
+
+
+def test_save_steps_as_one_small_html_player(tmp_path):
+    root = _bench_network(200)
+    (page,) = viz.save_steps(root, tmp_path / "player", fmt="html")
+    text = page.read_text()
+    assert page.name == "steps.html" and text.startswith("<!DOCTYPE html>")
+    assert "bplStart" in text and text.count("<svg") == 1
+    assert page.stat().st_size < 1e6

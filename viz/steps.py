@@ -31,6 +31,7 @@ from .render import render_bytes
 from .theme import get_theme
 
 STEPS_WARN = 200  # frames; above this a step-by-step picture is slow to make and to watch
+MAX_GIF_MB = 50  # save_gif refuses to write more
 _MARK = re.compile(r"@([CF])(\d+)@")
 
 
@@ -129,11 +130,21 @@ def save_steps(root: Node, folder: str | Path, fmt: str = "png", **options: Any)
     """Write every step of :func:`backward_steps` as ``step_000.png``, ``step_001.png`` …
 
     PNG frames come from one layout (as :func:`save_gif`'s); svg and pdf frames are each
-    drawn by ``dot``.
+    drawn by ``dot``. ``fmt="html"`` writes one file instead, ``steps.html``: the explorer
+    page (:func:`viz.explore`), whose buttons, slider and arrow keys step through the same
+    forward and backward pass on one drawing, so it stays small for any graph.
     """
     folder = Path(folder)
-    if fmt not in ("png", "svg", "pdf"):
-        raise ValueError(f"save_steps: fmt must be 'png', 'svg' or 'pdf', got {fmt!r}")
+    if fmt not in ("png", "svg", "pdf", "html"):
+        raise ValueError(f"save_steps: fmt must be 'png', 'svg', 'pdf' or 'html', got {fmt!r}")
+    if fmt == "html":
+        from .explore import explore
+
+        if not isinstance(root, Node):
+            raise TypeError(f"save_steps needs a Value or Tensor, got {type(root).__name__}")
+        page = explore(root, precision=options.get("precision", 4), theme=options.get("theme"))
+        folder.mkdir(parents=True, exist_ok=True)
+        return [page.save(folder / "steps.html")]
     steps = _Steps(root, options.get("style", "circuit"), options.get("rankdir", "LR"),
                    options.get("precision", 4), "save_steps", options.get("theme"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -148,16 +159,24 @@ def save_steps(root: Node, folder: str | Path, fmt: str = "png", **options: Any)
 
 
 def save_gif(root: Node, path: str | Path, seconds_per_step: float = 1.0,
-             dpi: int | None = None, **options: Any) -> Path:
+             dpi: int | None = None, max_mb: float | None = MAX_GIF_MB,
+             **options: Any) -> Path:
     """Write the backward pass as one animated GIF, one frame per step, each captioned.
 
-    One layout serves every frame, so nodes never move; a frame costs a few image pastes.
-    ``dpi`` defaults to the theme's (``theme=`` among ``options``, or the current one).
+    One layout serves every frame, so nodes never move; a frame costs a few image pastes,
+    and stores only the pixels that changed. ``dpi`` defaults to the theme's (``theme=``
+    among ``options``, or the current one). A GIF that would grow past ``max_mb``
+    megabytes (50; None for no limit) is refused with its expected size, and nothing is
+    left on disk: for large graphs ``save_steps(root, folder, fmt="html")`` writes a page
+    that steps through the same pass and stays small.
     """
     if isinstance(seconds_per_step, bool) or not isinstance(seconds_per_step, int | float) \
             or not np.isfinite(seconds_per_step) or seconds_per_step <= 0:
         raise ValueError(f"save_gif: seconds_per_step must be a finite number > 0, got "
                          f"{seconds_per_step!r}")
+    if max_mb is not None and (isinstance(max_mb, bool) or not isinstance(max_mb, int | float)
+                               or not max_mb > 0):
+        raise ValueError(f"save_gif: max_mb must be a number > 0 or None, got {max_mb!r}")
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"save_gif: the folder {path.parent} does not exist")
@@ -176,8 +195,17 @@ def save_gif(root: Node, path: str | Path, seconds_per_step: float = 1.0,
             header, _ = GifImagePlugin.getheader(first, info={"loop": 0, "duration": ms})
             f.write(b"".join(header))
             f.write(b"".join(GifImagePlugin.getdata(first, (0, 0), duration=ms)))
-            for patch, offset in deltas:
-                f.write(b"".join(GifImagePlugin.getdata(patch, offset, duration=ms)))
+            for done, (patch, offset) in enumerate(deltas, 2):  # over the frame before
+                f.write(b"".join(GifImagePlugin.getdata(patch, offset, duration=ms,
+                                                        transparency=TRANSPARENT, disposal=1)))
+                if max_mb is not None and f.tell() > max_mb * 1e6:
+                    expected = f.tell() / done * len(steps) / 1e6
+                    raise ValueError(
+                        f"save_gif: this GIF of {len(steps)} frames would be about "
+                        f"{expected:,.0f} MB, more than max_mb={max_mb:g}; nothing was "
+                        "written. Use save_steps(root, folder, fmt=\"html\") (a page that "
+                        "steps through the pass, small at any size), a lower dpi, or "
+                        "max_mb=None to write it anyway.")
             f.write(b";")  # the GIF trailer
         partial.replace(path)
     finally:
@@ -277,8 +305,11 @@ class _Frames:
 
     def deltas(self) -> Iterator[tuple[Any, tuple[int, int]]]:
         """The first frame whole, then each frame as the rectangle that differs from the one
-        before (the gradients that appear, the highlight that moves, the caption)."""
+        before (the gradients that appear, the highlight that moves, the caption), its
+        unchanged pixels transparent (``TRANSPARENT``): long runs of one index, which the
+        GIF's compression reduces to almost nothing."""
         canvas = self.bare.copy()
+        shown = None  # the frame on screen so far
         lit_before = None
         for k in range(len(self.steps)):
             changed = self._reveal(canvas, k)
@@ -286,7 +317,8 @@ class _Frames:
             if k == 0:
                 frame = canvas.copy()
                 self._light(frame, k, (0, 0))
-                yield self._captioned(frame, self.steps.caption(k)), (0, 0)
+                shown = self._captioned(frame, self.steps.caption(k))
+                yield shown, (0, 0)
                 continue
             boxes = [*changed, *(b for b in (lit_before, lit_now) if b is not None),
                      (0, canvas.height - self.strip, canvas.width, canvas.height)]
@@ -297,7 +329,12 @@ class _Frames:
             self._light(patch, k, region[:2])
             self._caption_strip(patch, self.steps.caption(k))
             lit_before = lit_now
-            yield patch, region[:2]
+            new, old = np.asarray(patch), np.asarray(shown.crop(region))
+            shown.paste(patch, region[:2])
+            delta = self.Image.fromarray(np.where(new == old, TRANSPARENT, new).astype(np.uint8),
+                                         "P")
+            delta.putpalette(_PALETTE)
+            yield delta, region[:2]
 
     def _reveal(self, canvas: Any, k: int) -> list[tuple[int, ...]]:
         """Paste the gradients step k shows (they stay for every later frame)."""
@@ -352,10 +389,12 @@ def _blends() -> list[int]:
     pairs = [(white, black, 64), (white, red, 64), (white, yellow, 32), (yellow, black, 32),
              (yellow, red, 16), (black, red, 16), (white, grey, 16), (grey, black, 12)]
     colours = [a + (b - a) * t for a, b, n in pairs for t in np.linspace(0, 1, n)]
-    flat = np.clip(np.round(colours), 0, 255).astype(int)[:256].ravel().tolist()
-    return flat + [255] * (768 - len(flat))
+    flat = np.clip(np.round(colours), 0, 255).astype(int)[:TRANSPARENT].ravel().tolist()
+    flat += [255] * (3 * TRANSPARENT - len(flat))
+    return [*flat, 255, 0, 255]  # the transparent index: magenta, which no diagram holds
 
 
+TRANSPARENT = 255  # the palette index of a delta frame's unchanged pixels
 _PALETTE = _blends()
 
 
