@@ -17,7 +17,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import scratch
-from .graph import Node, _stamp, fingerprint, record
+from .graph import Node, _next_id, _stamp, backpropagate, fingerprint, record
 from .language import tr
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
@@ -34,7 +34,9 @@ class Tensor(Node):
     tensor's ``.grad``).
     """
 
-    __slots__ = ("_requires_grad",)
+    # _used: the creation number of the last op that took this tensor as an input; _done:
+    # the number of the last backward pass that reached it as a leaf (what .data reads)
+    __slots__ = ("_done", "_requires_grad", "_used")
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False,
                  label: str | None = None) -> None:
@@ -70,6 +72,8 @@ class Tensor(Node):
         this tensor (as PyTorch's version counters); a write before the forward pass or
         after backward() is the normal training loop and passes."""
         data = self._data
+        if getattr(self, "_used", 0) <= getattr(self, "_done", 0):
+            return data  # no op has used it since its last backward pass: nothing to note
         seen = fingerprint(data)
         written, read, before = getattr(self, "_changed", None) or (0, 0, None)
         if before is not None and before != seen:  # written in place since the last read
@@ -78,6 +82,15 @@ class Tensor(Node):
         return data
 
     data = property(_read, Node.data.fset, doc=_read.__doc__)
+
+    def backward(self, gradient: ArrayLike | None = None) -> None:
+        """Fill ``.grad`` of this tensor and of everything it depends on, by reverse mode.
+
+        Gradients accumulate, as in PyTorch: zero them between training steps."""
+        _, leaves = backpropagate(self, self._seed(gradient), accumulate=True)
+        done = _next_id()
+        for leaf in leaves:  # their arrays may now be updated through .data without a note
+            leaf._done = done
 
     # ---------------------------------------------------------------- array facts
 
@@ -752,7 +765,13 @@ def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor) 
     if data.__class__ is not _ndarray:  # numpy reductions may give a scalar, not an array
         data = np.asarray(data)
     out = record(_new(cls), None, data, op, parents, vjps)
-    out._requires_grad = out.parents != ()  # (none under no_grad)
+    if out.parents:  # (none under no_grad)
+        out._requires_grad = True
+        now = out._id
+        for p in parents:  # their arrays are now in a graph that awaits backward()
+            p._used = now
+    else:
+        out._requires_grad = False
     return out
 
 

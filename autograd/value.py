@@ -34,32 +34,39 @@ class Value(Node):
     __array_ufunc__ = None  # numpy defers to us: ``array * value`` is an error, not an object array
 
     def __init__(self, data: Number, label: str | None = None) -> None:
-        if isinstance(data, Node):
-            raise TypeError(f"Value() takes a number, got a {type(data).__name__}; use its .data")
-        if not isinstance(data, Real):
-            raise TypeError(f"Value() takes a real number, got {type(data).__name__} {data!r}")
-        if label is not None and not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
-        record(self, 0.0, float(data), "", (), ())
-        self.label = label
+        # (a float, the common case, skips the checks: isinstance(x, Real) goes through the
+        # ABC machinery and costs as much as recording the node)
+        if data.__class__ is not float:
+            if isinstance(data, Node):
+                raise TypeError(f"Value() takes a number, got a {type(data).__name__}; use its "
+                                ".data")
+            if not isinstance(data, Real):
+                raise TypeError(f"Value() takes a real number, got {type(data).__name__} "
+                                f"{data!r}")
+            data = float(data)
+        record(self, 0.0, data, "", (), ())
+        if label is not None:
+            if not isinstance(label, str):
+                raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+            self.label = label
 
     # ---------------------------------------------------------------- binary operations
 
     def __add__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and (other := _as_value(other)) is None:
             return NotImplemented
-        return _result(self._data + other._data, "+", (self, other), (1.0, 1.0))
+        return record(_new(Value), 0.0, self._data + other._data, "+", (self, other), (1.0, 1.0))
 
     def __sub__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and (other := _as_value(other)) is None:
             return NotImplemented
-        return _result(self._data - other._data, "-", (self, other), (1.0, -1.0))
+        return record(_new(Value), 0.0, self._data - other._data, "-", (self, other), (1.0, -1.0))
 
     def __mul__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and (other := _as_value(other)) is None:
             return NotImplemented
         a, b = self._data, other._data
-        return _result(a * b, "*", (self, other), (b, a))
+        return record(_new(Value), 0.0, a * b, "*", (self, other), (b, a))
 
     def __truediv__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value and (other := _as_value(other)) is None:
@@ -68,7 +75,7 @@ class Value(Node):
         if b == 0:
             raise ZeroDivisionError(f"division by zero: {a!r} / {b!r}")
         q = a / b
-        return _result(q, "/", (self, other), (1.0 / b, -q / b))
+        return record(_new(Value), 0.0, q, "/", (self, other), (1.0 / b, -q / b))
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):  # a ** b = exp(b ln a): needs a > 0
@@ -76,7 +83,8 @@ class Value(Node):
             if a <= 0:
                 raise ValueError(f"{a!r} ** Value: a Value exponent needs a positive base")
             r = _power(a, b)
-            return _result(r, "**", (self, exponent), (b * _power(a, b - 1), r * math.log(a)))
+            local = (b * _power(a, b - 1), r * math.log(a))
+            return record(_new(Value), 0.0, r, "**", (self, exponent), local)
         if not isinstance(exponent, Real):
             return NotImplemented
         a, n = self._data, float(exponent)
@@ -89,7 +97,7 @@ class Value(Node):
             derivative = 0.0 if n == 0 or n > 1 else 1.0 if n == 1 else math.inf
         else:
             derivative = n * _power(a, n - 1)  # not n·r/a, which underflows for tiny a
-        return _result(r, f"**{_short(n)}", (self,), (derivative,))
+        return record(_new(Value), 0.0, r, f"**{_short(n)}", (self,), (derivative,))
 
     @staticmethod
     def sum(terms: Iterable[Value | Number]) -> Value:
@@ -100,10 +108,11 @@ class Value(Node):
         terms = tuple(t if t.__class__ is Value else _constant(t, "Value.sum") for t in terms)
         if not terms:
             raise ValueError("Value.sum() needs at least one term")
-        return _result(sum(t._data for t in terms), "+", terms, (1.0,) * len(terms))
+        total = sum(t._data for t in terms)
+        return record(_new(Value), 0.0, total, "+", terms, (1.0,) * len(terms))
 
     def __neg__(self) -> Value:
-        return _result(-self._data, "neg", (self,), (-1.0,))
+        return record(_new(Value), 0.0, -self._data, "neg", (self,), (-1.0,))
 
     def __radd__(self, other: Number) -> Value:
         other = _as_value(other)
@@ -130,13 +139,13 @@ class Value(Node):
     def exp(self) -> Value:
         x = self._data
         e = _exp(x)
-        return _result(e, "exp", (self,), (e,))  # d/dx e^x = e^x
+        return record(_new(Value), 0.0, e, "exp", (self,), (e,))  # d/dx e^x = e^x
 
     def log(self) -> Value:
         x = self._data
         if not x > 0:
             raise ValueError(f"log is defined for x > 0, got {x!r}")
-        return _result(math.log(x), "log", (self,), (1.0 / x,))
+        return record(_new(Value), 0.0, math.log(x), "log", (self,), (1.0 / x,))
 
     def sqrt(self) -> Value:
         """Square root; at 0 the local derivative is ``inf``."""
@@ -144,71 +153,72 @@ class Value(Node):
         if not x >= 0:
             raise ValueError(f"sqrt is defined for x >= 0, got {x!r}")
         r = math.sqrt(x)
-        return _result(r, "sqrt", (self,), (0.5 / r if r else math.inf,))
+        return record(_new(Value), 0.0, r, "sqrt", (self,), (0.5 / r if r else math.inf,))
 
     def abs(self) -> Value:
         """|x|; the derivative at 0 is taken as 0, as in PyTorch."""
         x = self._data
-        return _result(abs(x), "abs", (self,), (_sign(x),))
+        return record(_new(Value), 0.0, abs(x), "abs", (self,), (_sign(x),))
 
     def tanh(self) -> Value:
         t = math.tanh(self._data)
-        return _result(t, "tanh", (self,), (1.0 - t * t,))
+        return record(_new(Value), 0.0, t, "tanh", (self,), (1.0 - t * t,))
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e^-x), computed without overflow for any x."""
         s = _sigmoid(self._data)
-        return _result(s, "sigmoid", (self,), (s * (1.0 - s),))
+        return record(_new(Value), 0.0, s, "sigmoid", (self,), (s * (1.0 - s),))
 
     def relu(self) -> Value:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
         x = self._data
         if x > 0:
-            return _result(x, "relu", (self,), (1.0,))
+            return record(_new(Value), 0.0, x, "relu", (self,), (1.0,))
         if x <= 0:
-            return _result(0.0, "relu", (self,), (0.0,))
-        return _result(x, "relu", (self,), (x,))  # nan: value and derivative stay nan
+            return record(_new(Value), 0.0, 0.0, "relu", (self,), (0.0,))
+        return record(_new(Value), 0.0, x, "relu", (self,), (x,))  # nan: value, derivative nan
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0, else alpha·x."""
         x = self._data
         if x > 0:
-            return _result(x, "leaky_relu", (self,), (1.0,))
-        return _result(alpha * x, "leaky_relu", (self,), (alpha,))
+            return record(_new(Value), 0.0, x, "leaky_relu", (self,), (1.0,))
+        return record(_new(Value), 0.0, alpha * x, "leaky_relu", (self,), (alpha,))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0, else alpha·(e^x - 1)."""
         x = self._data
         if x > 0:
-            return _result(x, "elu", (self,), (1.0,))
-        return _result(alpha * math.expm1(x), "elu", (self,), (alpha * math.exp(x),))
+            return record(_new(Value), 0.0, x, "elu", (self,), (1.0,))
+        y = alpha * math.expm1(x)
+        return record(_new(Value), 0.0, y, "elu", (self,), (alpha * math.exp(x),))
 
     def softplus(self) -> Value:
         """ln(1 + e^x), computed without overflow for any x; its derivative is σ(x)."""
         x = self._data
         y = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-        return _result(y, "softplus", (self,), (_sigmoid(x),))
+        return record(_new(Value), 0.0, y, "softplus", (self,), (_sigmoid(x),))
 
     def arctan(self) -> Value:
         x = self._data
-        return _result(math.atan(x), "arctan", (self,), (1.0 / (1.0 + x * x),))
+        return record(_new(Value), 0.0, math.atan(x), "arctan", (self,), (1.0 / (1.0 + x * x),))
 
     def sin(self) -> Value:
         x = self._data
-        return _result(math.sin(x), "sin", (self,), (math.cos(x),))
+        return record(_new(Value), 0.0, math.sin(x), "sin", (self,), (math.cos(x),))
 
     def cos(self) -> Value:
         x = self._data
-        return _result(math.cos(x), "cos", (self,), (-math.sin(x),))
+        return record(_new(Value), 0.0, math.cos(x), "cos", (self,), (-math.sin(x),))
 
     def clip(self, low: float | None = None, high: float | None = None) -> Value:
         """x limited to [low, high]; the gradient passes only where low <= x <= high."""
         x = self._data
         if low is not None and x < low:
-            return _result(float(low), "clip", (self,), (0.0,))
+            return record(_new(Value), 0.0, float(low), "clip", (self,), (0.0,))
         if high is not None and x > high:
-            return _result(float(high), "clip", (self,), (0.0,))
-        return _result(x, "clip", (self,), (1.0,))
+            return record(_new(Value), 0.0, float(high), "clip", (self,), (0.0,))
+        return record(_new(Value), 0.0, x, "clip", (self,), (1.0,))
 
     def step(self) -> Value:
         """The labs' Heaviside step: 1 where x >= 0, else 0.
@@ -218,13 +228,13 @@ class Value(Node):
         """
         x = self._data
         if x != x:  # nan: value and derivative stay nan
-            return _result(x, "step", (self,), (x,))
-        return _result(1.0 if x >= 0 else 0.0, "step", (self,), (0.0,))
+            return record(_new(Value), 0.0, x, "step", (self,), (x,))
+        return record(_new(Value), 0.0, 1.0 if x >= 0 else 0.0, "step", (self,), (0.0,))
 
     def sign(self) -> Value:
         """-1, 0 or 1. Its derivative is taken as 0 everywhere (as for :meth:`step`)."""
         x = self._data
-        return _result(_sign(x), "sign", (self,), (0.0 if x == x else x,))
+        return record(_new(Value), 0.0, _sign(x), "sign", (self,), (0.0 if x == x else x,))
 
     # ---------------------------------------------------------------- comparisons and conversions
 
@@ -285,11 +295,6 @@ class Value(Node):
         return g
 
 
-def _result(data: float, op: str, parents: tuple, local: tuple) -> Value:
-    """A new Value computed by ``op`` from ``parents``, with ``local`` = d result / d parent."""
-    return record(_new(Value), 0.0, data, op, parents, local)
-
-
 class CustomValue(Value):
     """A Value made by :func:`value_op`: it keeps ``forward``, the function of its parents'
     data that computes it (or None), so that ``autograd.check_ops`` can test the local
@@ -336,6 +341,9 @@ class Constant(Value):
 
 def _as_value(x: object) -> Value | None:
     """An operand as a Value (numbers become constant leaves), or None if it is not one."""
+    kind = x.__class__
+    if kind is float or kind is int:  # the common numbers, without the ABC check
+        return record(_new(Constant), 0.0, float(x), "", (), ())
     if isinstance(x, Value):
         return x
     if isinstance(x, Real):
