@@ -65,6 +65,9 @@ _SPANISH = {
     "consistent with the gradients you gave further up, but one of those is wrong, so this one "
     "is too (it should be {want})": "coherente con los gradientes que dio más arriba, pero uno "
     "de ellos está mal, así que este también (debería ser {want})",
+    "{given} is not a number: write it with digits and a decimal point or comma (0.9518 or "
+    "0,9518)": "{given} no es un número: escríbalo con cifras y un punto o una coma decimal "
+    "(0.9518 o 0,9518)",
     # viz.check_step
     "w − lr·∂L/∂w = {w} − {lr}·{g} = {want}": "w − lr·∂L/∂w = {w} − {lr}·{g} = {want}",
     "the step went uphill: the update subtracts lr·∂L/∂w (the gradient points up the slope), "

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -144,7 +145,7 @@ class CheckReport:
 
 def check(root: Node, values: Mapping[Any, Any] | None = None,
           grads: Mapping[Any, Any] | None = None, rtol: float = 1e-3,
-          atol: float = 1e-6, lr: float | None = None) -> CheckReport:
+          atol: float = 1e-6, lr: float | None = None, worksheet: Any = None) -> CheckReport:
     """Check a student's forward values and gradients of the graph of ``root``.
 
     ``values`` and ``grads`` map nodes to numbers (arrays for Tensor nodes); a node is given
@@ -155,6 +156,13 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
     With ``lr``, a wrong gradient is also tried as ``stale``: the gradient computed after
     one parameter was already moved by one gradient step of that learning rate (seed 001's
     loop updates ``w_out`` before it backpropagates through it). Graphs of Values only.
+
+    Answers keyed by a worksheet's blank ids (``"?3"``) are read against ``worksheet``, or,
+    when it is not given, against the one numbering drawn for this graph; if several
+    worksheets of the graph number their blanks differently, the ids are ambiguous and
+    refused (``Worksheet.check`` names its sheet itself). An answer may be text as a person
+    types it, with a decimal comma (``"0,9518"``); text that is not a number is said so,
+    never diagnosed as a mistake of backprop.
     """
     if not isinstance(root, Node):
         raise TypeError(f"check needs the Value or Tensor the answers are about, got "
@@ -163,18 +171,25 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
 
     nodes = forward_order(root)
     by_label = _labels(nodes)
-    blanks = blanks_of(root)
+    uses_blanks = any(isinstance(key, str) and key.startswith("?")
+                      for answers in (values, grads) for key in answers or {})
+    blanks = blanks_of(root, worksheet) if uses_blanks or worksheet is not None else {}
     for quantity, answers in (("value", values), ("grad", grads)):
         for key in answers or {}:
             if isinstance(key, str) and key.startswith("?"):
                 if key not in blanks:
-                    raise KeyError(f"check: no blank {key} on the latest worksheet of this "
-                                   f"graph; its blanks are {', '.join(blanks) or 'none'}")
+                    where = "on this worksheet" if worksheet is not None else \
+                        "on the worksheet of this graph"
+                    raise KeyError(f"check: no blank {key} {where}; its blanks are "
+                                   f"{', '.join(blanks) or 'none'}")
                 if blanks[key].quantity != quantity:
                     raise ValueError(f"check: blank {key} asks for the {blanks[key].quantity} "
                                      f"of {blanks[key].label}; give it in "
                                      f"{blanks[key].quantity}s=")
                 by_label = {**by_label, key: blanks[key].node}
+    unreadable: list[tuple[str, str, Any, Node]] = []  # text that is not a number
+    values, grads = (_read_answers(answers, quantity, by_label, nodes, unreadable)
+                     for quantity, answers in (("value", values), ("grad", grads)))
     passed = backward_pass(root)
     expected = {id(n): g for n, g in passed}
     order = {id(n): k for k, (n, _) in enumerate(passed)}  # backward order: loss first
@@ -184,7 +199,9 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
             consumers.setdefault(id(parent), []).append((child, i))
     given_grads = {id(node): (key, v, node) for key, v in (grads or {}).items()
                    if v is not None for node in [_node(key, by_label, nodes)]}
-    rows: list[tuple[int, CheckRow]] = []
+    rows: list[tuple[int, CheckRow]] = [
+        (order.get(id(node), 0), _not_a_number(_name(node, key), quantity, text, node))
+        for key, quantity, text, node in unreadable]
     for quantity, answers in (("value", values), ("grad", grads)):
         for key, value in (answers or {}).items():
             if value is None:  # a blank: said so, never diagnosed, its answer not shown
@@ -258,6 +275,11 @@ def check_answer(given: Any, expected: Any, name: str = "answer", rtol: float = 
 def _answer_row(label: str, given: Any, want: Any, rtol: float, atol: float) -> CheckRow:
     if given is None:
         return _unanswered(label, "answer", None)
+    if isinstance(given, str) and not isinstance(want, str):
+        number = read_number(given)
+        if number is None:
+            return _not_a_number(label, "answer", given, None)
+        given = number
     exact = isinstance(want, (str, bool, tuple)) or (
         isinstance(want, list) and all(isinstance(v, (str, bool)) for v in want))
     if exact:
@@ -272,6 +294,44 @@ def _answer_row(label: str, given: Any, want: Any, rtol: float, atol: float) -> 
             why = (tr("the shape is {given}, it should be {want}", given=g_shape, want=w_shape)
                    if g_shape != w_shape else tr("the answer is {want}", want=_show(want)))
     return CheckRow(label, "answer", given, want, ok, None if ok else "other", why)
+
+
+NOT_A_NUMBER = "not_a_number"  # an answer typed as text that is not a number
+
+
+def read_number(text: str) -> float | None:
+    """A number as a person types it: ``0.9518``, ``0,9518`` (a decimal comma, as Spanish
+    writes it), ``−2`` (a real minus sign), ``1.5e-3``; None for anything else ("1,2,3",
+    "abc", "nan")."""
+    cleaned = text.strip().replace("−", "-").replace(" ", "")
+    if re.fullmatch(r"[+-]?\d*,\d+([eE][+-]?\d+)?", cleaned):
+        cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?inf", cleaned):
+        return None
+    return float(cleaned)
+
+
+def _read_answers(answers: Mapping[Any, Any] | None, quantity: str, by_label: dict,
+                  nodes: list, unreadable: list) -> dict | None:
+    """The answers with text read as numbers; text that is not one goes to ``unreadable``."""
+    if answers is None:
+        return None
+    read = {}
+    for key, given in answers.items():
+        if isinstance(given, str):
+            number = read_number(given)
+            if number is None:
+                unreadable.append((key, quantity, given, _node(key, by_label, nodes)))
+                continue
+            given = number
+        read[key] = given
+    return read
+
+
+def _not_a_number(label: str, quantity: str, text: str, node: Any) -> CheckRow:
+    return CheckRow(label, quantity, text, None, False, NOT_A_NUMBER,
+                    tr("{given} is not a number: write it with digits and a decimal point or "
+                       "comma (0.9518 or 0,9518)", given=repr(text)), node)
 
 
 def _unanswered(label: str, quantity: str, node: Any) -> CheckRow:

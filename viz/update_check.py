@@ -24,7 +24,7 @@ import numpy as np
 
 from autograd.language import tr
 
-from .check import CheckReport, CheckRow, _close, _show, _unanswered
+from .check import CheckReport, CheckRow, _close, _not_a_number, _show, _unanswered, read_number
 
 
 def check_step(answers: Mapping[str, Any], old: Any, grad: Any, lr: float, *,
@@ -51,6 +51,12 @@ def check_step(answers: Mapping[str, Any], old: Any, grad: Any, lr: float, *,
         if given is None:
             rows.append(_unanswered(name, "answer", None))
             continue
+        if isinstance(given, str):  # typed: "0,5" is 0.5; "abc" is said to be no number
+            number = read_number(given)
+            if number is None:
+                rows.append(_not_a_number(name, "answer", given, None))
+                continue
+            given = number
         want = w - lr * g
         if _close(given, want, rtol, atol):
             rows.append(CheckRow(name, "answer", given, want, True, None, ""))

@@ -9,6 +9,7 @@ the same seed gives the same exercise on every machine.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,30 @@ class Blank:
 
 class Worksheet:
     """``.graph``: the diagram with blanks; ``.key``: the same with the answers;
-    ``.blanks``: what each blank asks for. ``.save(path)`` writes both."""
+    ``.blanks``: what each blank asks for. ``.save(path)`` writes both; ``.check(answers)``
+    grades answers keyed by this sheet's blank ids."""
 
     def __init__(self, graph: Diagram, key: Diagram, blanks: list[Blank],
-                 marks: dict | None = None) -> None:
+                 marks: dict | None = None, root: Node | None = None) -> None:
         self.graph, self.key, self.blanks = graph, key, blanks
         self.marks = marks or {}  # how the blanks are drawn (for viz.explore)
+        self.root = root
+
+    def check(self, answers: Mapping[str, Any], rtol: float = 1e-3, atol: float = 1e-6,
+              lr: float | None = None) -> Any:
+        """``viz.check`` of answers keyed by this sheet's blank ids (``{"?3": 0.25}``),
+        values and gradients alike: each blank says which it asks for."""
+        from .check import check
+
+        by_id = {b.id: b for b in self.blanks}
+        unknown = [key for key in answers if key not in by_id]
+        if unknown:
+            raise KeyError(f"check: no blank {unknown[0]} on this worksheet; its blanks are "
+                           f"{', '.join(by_id)}")
+        values = {k: v for k, v in answers.items() if by_id[k].quantity == "value"}
+        grads = {k: v for k, v in answers.items() if by_id[k].quantity == "grad"}
+        return check(self.root, values=values or None, grads=grads or None, rtol=rtol,
+                     atol=atol, lr=lr, worksheet=self)
 
     def save(self, path: str | Path) -> tuple[Path, Path]:
         """Write the worksheet to ``path`` and its key beside it (``sheet.svg`` and
@@ -56,15 +75,31 @@ class Worksheet:
                 + ", ".join(f"{b.id} = {b.quantity} of {b.label}" for b in self.blanks) + ")")
 
 
-# the latest worksheet of each graph, so that check(root, grads={"?3": …}) knows the blanks
-_SHEETS: dict[int, tuple[Node, dict[str, Blank]]] = {}
+# the numberings of blanks drawn for each graph, so that check(root, grads={"?3": …}) knows
+# the blanks when only one numbering exists (and refuses to guess when several do)
+_SHEETS: dict[int, tuple[Node, dict[tuple, dict[str, Blank]]]] = {}
 _KEEP = 64
 
 
-def blanks_of(root: Node) -> dict[str, Blank]:
-    """The blanks of the latest worksheet drawn for ``root`` (empty if none)."""
+def blanks_of(root: Node, sheet: Worksheet | None = None) -> dict[str, Blank]:
+    """The blanks answers keyed ``"?k"`` refer to: ``sheet``'s, or the one numbering drawn
+    for ``root`` (empty if none). Several different numberings of one graph (a worksheet per
+    student, each with its seed) make the ids ambiguous: that is an error, never a guess."""
+    if sheet is not None:
+        if not isinstance(sheet, Worksheet):
+            raise TypeError(f"check: worksheet must be a Worksheet, got {type(sheet).__name__}")
+        if sheet.root is not root:
+            raise ValueError("check: the worksheet is of another graph than the one checked")
+        return {b.id: b for b in sheet.blanks}
     found = _SHEETS.get(id(root))
-    return found[1] if found is not None and found[0] is root else {}
+    if found is None or found[0] is not root:
+        return {}
+    numberings = list(found[1].values())
+    if len(numberings) > 1:
+        raise ValueError(f"check: {len(numberings)} worksheets of this graph number their "
+                         "blanks differently; say which one the answers are for: "
+                         "check(root, grads=..., worksheet=ws) or ws.check(answers)")
+    return numberings[0]
 
 
 def worksheet(root: Node, hide: str | list = "grads", seed: int | None = None,
@@ -117,16 +152,20 @@ def worksheet(root: Node, hide: str | list = "grads", seed: int | None = None,
             for marks in (sheet, key):
                 marks.setdefault(id(n), {}).setdefault("grad", html.escape(fmt(grads[id(n)],
                                                                               precision)))
-    if len(_SHEETS) >= _KEEP:
-        _SHEETS.pop(next(iter(_SHEETS)))
-    _SHEETS[id(root)] = (root, {b.id: b for b in blanks})
+    known = _SHEETS.get(id(root))
+    if known is None or known[0] is not root:
+        if len(_SHEETS) >= _KEEP:
+            _SHEETS.pop(next(iter(_SHEETS)))
+        known = _SHEETS[id(root)] = (root, {})
+    numbering = tuple((b.id, id(b.node), b.quantity) for b in blanks)
+    known[1][numbering] = {b.id: b for b in blanks}
 
     def draw(marks: dict) -> Diagram:
         return _Drawing(root, "circuit", "LR", True, precision, None, False, 10**9,
                         grad_of=lambda n: grads[id(n)], who="worksheet", theme=theme,
                         expand=True, marks=marks).graph()
 
-    return Worksheet(draw(sheet), draw(key), blanks, sheet)
+    return Worksheet(draw(sheet), draw(key), blanks, sheet, root)
 
 
 def _label(node: Node) -> str:
