@@ -244,3 +244,70 @@ def test_inline_in_a_notebook_trusted_and_untrusted(browser, tmp_path):
         "var e = document.querySelector('.bpl'); return [e.dataset.started, "
         "e.querySelector('.bpl-controls').hidden];")
     assert state == ["1", False]  # trusted: the explorer runs inline
+
+
+def _numbers_shown(browser) -> str:
+    """Everything a student can read on the page: caption, panel, diagram, exported SVG."""
+    browser.execute_script(
+        "window.exported = '';"
+        "HTMLAnchorElement.prototype.click = function () {"
+        "  window.exported = decodeURIComponent(this.href); };")
+    browser.find_element("css selector", "button.bpl-export").click()
+    return browser.execute_script(
+        "var r = document.querySelector('.bpl');"
+        "return r.querySelector('.bpl-caption').textContent + '\\n' +"
+        "  r.querySelector('.bpl-panel').textContent + '\\n' +"
+        "  r.querySelector('.bpl-graph').textContent + '\\n' +"
+        "  new DOMParser().parseFromString(window.exported.slice(window.exported.indexOf('<')),"
+        "                                 'image/svg+xml').documentElement.textContent;")
+
+
+def test_the_practice_page_shows_no_hidden_number_until_it_is_answered(browser, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    from viz.diagram import fmt
+
+    ex = viz.random_exercise(3)
+    sheet = viz.worksheet(ex, hide="grads", seed=7)
+    on_sheet = set(re.findall(r"-?\d+(?:\.\d+)?", sheet.graph.source))  # numbers it shows
+    hidden = {b.id: fmt(b.answer, 4) for b in sheet.blanks if fmt(b.answer, 4) not in on_sheet}
+    assert len(hidden) >= 3  # the blanks whose number would be news to the student
+    path = viz.explore(ex, check=sheet).save(tmp_path / "practice.html")
+    assert not any(f">{n}<" in path.read_text() for n in hidden.values() if len(n) > 2)
+    browser.get(path.as_uri())
+    root = browser.find_element("css selector", ".bpl")
+    assert root.get_attribute("data-step") == "0"  # it opens at the start, not the end
+
+    def leaks(text: str) -> list[str]:
+        return [k for k, n in hidden.items() if re.search(rf"(?<![\d.]){re.escape(n)}(?!\d)",
+                                                          text)]
+
+    steps = int(browser.find_element("css selector", ".bpl-slider").get_attribute("max"))
+    for g in browser.find_elements("css selector", ".bpl-graph g.edge, .bpl-graph g.node"):
+        ActionChains(browser).move_to_element(g).click().perform()  # hover, click: nothing
+        assert not leaks(_numbers_shown(browser))
+    for _ in range(steps + 1):  # every caption, forward and backward
+        assert not leaks(_numbers_shown(browser)), root.get_attribute("data-step")
+        root.send_keys(Keys.ARROW_RIGHT)
+    first = next(b for b in sheet.blanks if b.id in hidden)
+    box = browser.find_element("css selector", f"input.bpl-answer[data-id='{first.id}']")
+    box.send_keys(f"{first.answer:.6f}")
+    box.send_keys("\t")
+    root.send_keys(Keys.END)
+    shown = set()
+    for _ in range(steps + 1):
+        shown.update(leaks(_numbers_shown(browser)))
+        root.send_keys(Keys.ARROW_LEFT)
+    assert first.id in shown or hidden[first.id] in {hidden[k] for k in shown}
+    assert shown <= {k for k, n in hidden.items() if n == hidden[first.id]}
+
+
+def test_a_practice_page_with_its_answer_key(tmp_path):
+    ex = viz.random_exercise(3)
+    sheet = viz.worksheet(ex, hide="grads", seed=7)
+    page = viz.explore(ex, check=sheet)
+    from viz.diagram import fmt
+
+    key = page.save(tmp_path / "key.html", key=True).read_text()
+    assert all(fmt(b.answer, 4) in key for b in sheet.blanks)

@@ -53,22 +53,28 @@ class Explorer:
     """The explorer of one graph. Shows inline in Jupyter (``_repr_html_``); ``save(path)``
     writes one HTML file. In a notebook opened untrusted the static diagram is shown."""
 
-    def __init__(self, fragment: str, data: dict[str, Any]) -> None:
+    def __init__(self, fragment: str, data: dict[str, Any], key: Any = None) -> None:
         self.fragment, self.data = fragment, data
+        self._key = key  # a practice page: makes the page with the answers shown
 
     def _repr_html_(self) -> str:
         return self.fragment
 
-    def save(self, path: str | Path) -> Path:
-        """Write the explorer as one self-contained HTML page."""
+    def save(self, path: str | Path, key: bool = False) -> Path:
+        """Write the explorer as one self-contained HTML page. For a practice page
+        (``explore(root, check=worksheet)``), ``key=True`` writes the answer key instead:
+        the same graph with every number shown."""
         path = Path(path)
+        if key and self._key is None:
+            raise ValueError("Explorer.save: key=True is for a practice page (explore(root, "
+                             "check=worksheet)); this page hides no answer")
         if not path.parent.is_dir():
             raise FileNotFoundError(f"Explorer.save: the folder {path.parent} does not exist")
         lang = self.data.get("lang", "en")
         page = (f'<!DOCTYPE html>\n<html lang="{lang}"><head>'
                 "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
                 "<title>backprop-lens explorer</title></head><body>"
-                f"{self.fragment}</body></html>\n")
+                f"{self._key() if key else self.fragment}</body></html>\n")
         path.write_text(page, encoding="utf-8")
         return path
 
@@ -109,7 +115,10 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
                        grad_of=lambda n: grads[id(n)], who="explore", theme=theme,
                        expand=True, marks=marks, focus=focus, depth=depth)
     svg = _svg(drawing.graph())
-    data = _data(root, drawing, passed, grads, precision)
+    # a practice page: the numbers its blanks ask for never reach a caption or a panel
+    hidden = {} if sheet is None else {
+        (id(b.node), b.quantity): b.id for b in sheet.blanks}
+    data = _data(root, drawing, passed, grads, precision, hidden)
     views = f'<div class="bpl-graph">{svg}</div>'
     if model is not None:
         collapsed = _Drawing(root, "circuit", "LR", True, precision, model, True, 10**9,
@@ -118,9 +127,12 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
         data["views"] = True
     if sheet is not None:
         data["blanks"] = [{"id": b.id, "label": b.label, "quantity": b.quantity,
-                           "answer": float(b.answer)} for b in sheet.blanks
-                          if isinstance(b.answer, float)]
+                           "answer": float(b.answer), "shown": fmt(b.answer, precision)}
+                          for b in sheet.blanks if isinstance(b.answer, float)]
         data["rtol"], data["atol"] = 1e-3, 1e-6
+        for edge in data["edges"].values():  # a wire's gradient would give a blank away
+            edge.update(grad=None, product=None, local=None, l=None)
+        data["nudges"] = {}
     data["words"] = {text: tr(text) for text in PAGE_WORDS}
     data["lang"] = get_language()
     uid = f"bpl{next(_COUNTER)}"
@@ -133,7 +145,13 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
         uid=uid, lang=get_language(), css=_page("explorer.css").replace("#UID", "#" + uid),
         js=_page("explorer.js"), data=_safe_json(data), views=views, views_button=views_button,
         **{key: html.escape(tr(text)) for key, text in _TITLES.items()})
-    return Explorer(fragment, data)
+    key = None
+    if sheet is not None:  # the same page with every number shown, for the teacher
+
+        def key() -> str:
+            return explore(root, model=model, precision=precision, theme=theme,
+                           max_nodes=max_nodes, focus=focus, depth=depth).fragment
+    return Explorer(fragment, data, key)
 
 
 def _svg(graph: Any) -> str:
@@ -141,7 +159,12 @@ def _svg(graph: Any) -> str:
     return svg[svg.index("<svg"):]  # without the XML prologue: it is embedded in HTML
 
 
-def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: int) -> dict:
+def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: int,
+          hidden: dict | None = None) -> dict:
+    """What the page's script reads. ``hidden``: (node id, "value" or "grad") -> the blank id
+    written in place of that number."""
+    hidden = hidden or {}
+
     def show(x: Any) -> str:
         return fmt(x, precision)
 
@@ -159,8 +182,10 @@ def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: i
     data: dict[str, Any] = {"nodes": {}, "edges": {}, "forward": forward,
                             "backward": backward, "root": ids[id(top)], "out": out_id}
     for n in nodes:
-        entry = {"name": names[id(n)], "op": n.op, "value": show(n.data),
-                 "grad": show(grads[id(n)]) if n.requires_grad else None,
+        entry = {"name": names[id(n)], "op": n.op,
+                 "value": hidden.get((id(n), "value")) or show(n.data),
+                 "grad": (hidden.get((id(n), "grad")) or show(grads[id(n)]))
+                 if n.requires_grad else None,
                  "leaf": not n.parents, "gates": []}
         for i, parent in enumerate(n.parents):
             formula = ops.formula(n.op, i, a=names[id(n.parents[0])],

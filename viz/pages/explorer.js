@@ -133,6 +133,7 @@ function bplStart(root) {
       });
     });
   }
+  var solved = {};  // practice: blank id -> its number, once answered right
   function show(step) {
     step = Math.max(0, Math.min(steps, step));
     slider.value = String(step);
@@ -152,7 +153,11 @@ function bplStart(root) {
     Object.keys(nodes).forEach(function (key) {
       nodes[key].classList.toggle("bpl-hidden-grad", !!data.nodes[key] && !complete[key]);
     });
-    caption.textContent = fill("step {k} of {n}", {k: step, n: steps}) + ": " + data.captions[step];
+    var text = data.captions[step];
+    Object.keys(solved).forEach(function (id) {  // a blank answered right shows its number
+      text = text.replace(new RegExp("\\" + id + "(?!\\d)", "g"), solved[id]);
+    });
+    caption.textContent = fill("step {k} of {n}", {k: step, n: steps}) + ": " + text;
     root.dataset.step = String(step);
   }
   root.querySelector(".bpl-home").addEventListener("click", function () { show(0); });
@@ -195,9 +200,11 @@ function bplStart(root) {
         verdict.textContent = ok ? "✓ " + w("right") : "✗ " + w("not yet");
         verdict.style.color = ok ? "#1e8449" : "#b9770e";
         root.dataset["blank" + b.id.slice(1)] = ok ? "right" : "wrong";
+        if (ok) solved[b.id] = b.shown; else delete solved[b.id];
+        show(+slider.value);
       });
       input.addEventListener("keydown", function (event) { event.stopPropagation(); });
     });
   }
-  show(steps);
+  show(data.blanks ? 0 : steps);  // practice starts before the first number is known
 }
