@@ -24,7 +24,7 @@ _SPANISH = {
     "check: {right} of {n} answers right": "check: {right} de {n} respuestas correctas",
     "; the first wrong one, nearest the loss, is the {quantity} of {label}: fix it first":
         "; la primera incorrecta, la más cercana a la pérdida, es {quantity} de {label}: "
-        "corrígela primero",
+        "corríjala primero",
     "node": "nodo", "quantity": "magnitud", "given": "dada", "expected": "esperada",
     "explanation": "explicación", "right": "correcta", "wrong": "incorrecta",
     "value": "valor", "grad": "gradiente",
@@ -68,6 +68,28 @@ _SPANISH = {
     "{given} is not a number: write it with digits and a decimal point or comma (0.9518 or "
     "0,9518)": "{given} no es un número: escríbalo con cifras y un punto o una coma decimal "
     "(0.9518 o 0,9518)",
+    "the axes are in the other order: {want}, not {given} (rows first: a matrix that maps n "
+    "inputs to m outputs as x @ W has shape (n, m))": "los ejes están en el otro orden: {want}, "
+    "no {given} (primero las filas: una matriz que lleva n entradas a m salidas como x @ W "
+    "tiene forma (n, m))",
+    "{want} has {n} axes, this has {k}: {given}": "{want} tiene {n} ejes, esta tiene {k}: "
+    "{given}",
+    "axis {axes} is wrong: the shape is {want}": "el eje {axes} está mal: la forma es {want}",
+    "these are the right numbers, transposed: row i, column j of the answer is row j, column i "
+    "of yours (shape {want})": "son los números correctos, traspuestos: la fila i, columna j "
+    "de la respuesta es la fila j, columna i de la suya (forma {want})",
+    "{n} of {total} rows are wrong: row {rows}": "{n} de {total} filas están mal: fila {rows}",
+    # the mistakes' names in a report
+    "the sign": "el signo", "a path missing": "falta un camino",
+    "a factor missing": "falta un factor", "one factor too many": "un factor de más",
+    "a stale weight": "un peso ya actualizado", "carried from a wrong one above":
+    "arrastrado de uno incorrecto más arriba", "transposed": "traspuesta",
+    "the shape": "la forma", "some rows": "algunas filas", "not a number": "no es un número",
+    "a step uphill": "un paso cuesta arriba",
+    "the learning rate missing": "falta la tasa de aprendizaje",
+    "the learning rate twice": "la tasa de aprendizaje dos veces",
+    "the step alone": "solo el paso", "one example's gradient": "el gradiente de un ejemplo",
+    "a sum, not a mean": "una suma, no una media", "other": "otro",
     # viz.check_step
     "w − lr·∂L/∂w = {w} − {lr}·{g} = {want}": "w − lr·∂L/∂w = {w} − {lr}·{g} = {want}",
     "the step went uphill: the update subtracts lr·∂L/∂w (the gradient points up the slope), "
@@ -99,7 +121,8 @@ _SPANISH = {
     "(es {lr}) o entradas estandarizadas.",
     # viz.explore: the page and its captions
     "wire": "cable", "gradient": "gradiente", "local derivative": "derivada local",
-    "an input": "una entrada", "{n} path(s) to the output": "{n} camino(s) hasta la salida",
+    "an input": "una entrada", "one path to the output": "un camino hasta la salida",
+    "{n} paths to the output": "{n} caminos hasta la salida",
     "its paths to the output": "sus caminos hasta la salida",
     "the output itself: ∂out/∂out = 1": "la salida misma: ∂out/∂out = 1",
     "nudge {name} by ε:": "mover {name} en ε:",
@@ -125,12 +148,17 @@ _SPANISH = {
     "the gradient from the part of the graph not drawn":
         "el gradiente que llega de la parte del grafo no dibujada",
     # explain
-    "{n} path(s) from {leaf} to {root}": "{n} camino(s) de {leaf} a {root}",
+    "one path from {leaf} to {root}": "un camino de {leaf} a {root}",
+    "{n} paths from {leaf} to {root}": "{n} caminos de {leaf} a {root}",
     "path": "camino", "product": "producto", "sum over paths": "suma sobre los caminos",
     "backprop gives": "la retropropagación da",
-    "({n} factor(s) of 1 from + not written: a + passes its gradient on unchanged; "
+    "(one factor of 1 from + not written: a + passes its gradient on unchanged; "
+    "explain(..., full=True) writes it)":
+        "(un factor 1 de + sin escribir: un + pasa su gradiente sin cambiarlo; "
+        "explain(..., full=True) lo escribe)",
+    "({n} factors of 1 from + not written: a + passes its gradient on unchanged; "
     "explain(..., full=True) writes them)":
-        "({n} factor(es) 1 de + sin escribir: un + pasa su gradiente sin cambiarlo; "
+        "({n} factores 1 de + sin escribir: un + pasa su gradiente sin cambiarlo; "
         "explain(..., full=True) los escribe)",
     # Module.summary
     "module": "módulo", "type": "tipo", "output shape": "forma de salida",

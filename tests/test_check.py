@@ -87,7 +87,7 @@ def test_report_prints_as_a_table_and_renders_as_html():
     report = viz.check(L, grads={"w2": 0.09247804, "b": 0.8808})
     text = str(report)
     assert text.startswith("check: 1 of 2 answers right")
-    assert "wrong: extra_factor" in text
+    assert "wrong: one factor too many" in text
     assert "<table>" in report._repr_html_()
 
 

@@ -83,3 +83,34 @@ def test_text_that_is_not_a_number_is_said_so_never_diagnosed(typed):
     assert "chain" not in row.explanation and "explain()" not in row.explanation
     row = viz.check_answer(typed, 0.9518).rows[0]
     assert row.mistake == "not_a_number"
+
+
+# ---------------------------------------------------------------- hints beyond the answer
+
+
+def test_shapes_truth_tables_and_transposed_matrices_get_a_hint():
+    import numpy as np
+
+    from autograd import Tensor
+
+    row = viz.check_answer((10, 64), (64, 10), name="W1").rows[0]
+    assert row.mistake == "transposed" and "(64, 10), not (10, 64)" in row.explanation
+    row = viz.check_answer((64, 11), (64, 10)).rows[0]
+    assert row.mistake == "other" and "axis 1 is wrong" in row.explanation
+    row = viz.check_answer([0, 1, 1, 1], [0, 1, 1, 0], name="XOR").rows[0]
+    assert row.mistake == "wrong_rows" and "1 of 4 rows are wrong: row 3 (1 → 0)" in \
+        row.explanation
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    row = viz.check_answer(W.T, W).rows[0]
+    assert row.mistake == "transposed"
+    assert viz.check_answer(np.ones((3, 2)), np.ones((2, 3))).rows[0].mistake == "transposed"
+    x = Tensor(np.array([[1.0, 2.0], [3.0, 5.0]]), requires_grad=True, label="x")
+    w = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]]), requires_grad=True, label="W")
+    L = (x @ w).sum()
+    L.label = "L"
+    want = np.ones((2, 2)) @ np.array([[0.5, -1.0], [2.0, 0.25]]).T  # dL/dx = 1 Wᵀ
+    report = viz.check(L, grads={"x": want.T})
+    assert report.rows[0].mistake == "transposed"
+    viz.set_language("es")
+    row = viz.check_answer((10, 64), (64, 10), name="W1").rows[0]
+    assert "los ejes están en el otro orden" in row.explanation

@@ -134,7 +134,7 @@ def test_clicking_a_node_highlights_its_paths_and_writes_the_chain_rule(page):
         at = data["edges"][wire]["head"]
     assert set(lit) == on_path and len(lit) == 5
     text = _panel(browser)
-    assert "1 path(s)" in text and "sum over paths = 0.62287394" in text
+    assert "one path to the output" in text and "sum over paths = 0.62287394" in text
     assert "(backprop gives 0.6229)" in text
     browser.find_element("css selector", "button.bpl-nudge[data-eps='0.1']").click()
     nudged = browser.find_element("css selector", ".bpl-nudged").text

@@ -32,8 +32,19 @@ from autograd.language import tr
 
 from .diagram import fmt
 
-MISTAKES = ("sign", "missing_path", "missing_factor", "extra_factor", "stale", "other")
+MISTAKES = ("sign", "missing_path", "missing_factor", "extra_factor", "stale", "transposed",
+            "other")
 UNANSWERED = "unanswered"  # the answer is still None (a student notebook's blank)
+# each mistake as words for the report (the codes stay the data: CheckRow.mistake)
+MISTAKE_WORDS = {
+    "sign": "the sign", "missing_path": "a path missing", "missing_factor": "a factor missing",
+    "extra_factor": "one factor too many", "stale": "a stale weight",
+    "propagated": "carried from a wrong one above", "transposed": "transposed",
+    "shape": "the shape", "wrong_rows": "some rows", "not_a_number": "not a number",
+    "uphill": "a step uphill", "no_lr": "the learning rate missing",
+    "lr_twice": "the learning rate twice", "step_only": "the step alone",
+    "one_example": "one example's gradient", "sum_not_mean": "a sum, not a mean",
+    "other": "other"}
 GREEN, ORANGE = "#1e8449", "#b9770e"
 
 
@@ -55,7 +66,9 @@ class CheckRow:
     def verdict(self) -> str:
         if self.mistake == UNANSWERED:
             return tr("not answered")
-        return tr("right") if self.ok else f"{tr('wrong')}: {self.mistake}"
+        if self.ok:
+            return tr("right")
+        return f"{tr('wrong')}: {tr(MISTAKE_WORDS.get(self.mistake, self.mistake))}"
 
 
 class CheckReport:
@@ -285,15 +298,65 @@ def _answer_row(label: str, given: Any, want: Any, rtol: float, atol: float) -> 
     if exact:
         ok = (tuple(given) if isinstance(given, (list, tuple)) and isinstance(want, tuple)
               else given) == want
-        why = "" if ok else tr("the answer is {want}", want=_show(want))
-    else:
-        ok = _close(given, want, rtol, atol)
-        why = ""
-        if not ok:
-            g_shape, w_shape = np.shape(given), np.shape(want)
-            why = (tr("the shape is {given}, it should be {want}", given=g_shape, want=w_shape)
-                   if g_shape != w_shape else tr("the answer is {want}", want=_show(want)))
-    return CheckRow(label, "answer", given, want, ok, None if ok else "other", why)
+        if ok:
+            return CheckRow(label, "answer", given, want, True, None, "")
+        mistake, why = _shape_mistake(given, want) if isinstance(want, tuple) else \
+            ("other", tr("the answer is {want}", want=_show(want)))
+        return CheckRow(label, "answer", given, want, False, mistake, why)
+    if _close(given, want, rtol, atol):
+        return CheckRow(label, "answer", given, want, True, None, "")
+    g_shape, w_shape = np.shape(given), np.shape(want)
+    if g_shape != w_shape:
+        if len(g_shape) >= 2 and g_shape[:-2] + g_shape[-2:][::-1] == w_shape and \
+                _close(np.swapaxes(np.asarray(given, dtype=float), -1, -2), want, rtol, atol):
+            return CheckRow(label, "answer", given, want, False, "transposed",
+                            _transposed_hint(w_shape))
+        return CheckRow(label, "answer", given, want, False, "shape", tr(
+            "the shape is {given}, it should be {want}", given=g_shape, want=w_shape))
+    rows = _wrong_rows(given, want, rtol, atol)
+    if rows is not None:
+        return CheckRow(label, "answer", given, want, False, "wrong_rows", rows)
+    if len(w_shape) >= 2 and _close(np.swapaxes(np.asarray(given, dtype=float), -1, -2), want,
+                                    rtol, atol):
+        return CheckRow(label, "answer", given, want, False, "transposed",
+                        _transposed_hint(w_shape))
+    return CheckRow(label, "answer", given, want, False, "other",
+                    tr("the answer is {want}", want=_show(want)))
+
+
+def _shape_mistake(given: Any, want: tuple) -> tuple[str, str]:
+    """A wrong shape: its axes swapped, or which axis differs."""
+    try:
+        got = tuple(given)
+    except TypeError:
+        return "other", tr("the answer is {want}", want=_show(want))
+    if len(got) == len(want) >= 2 and got[::-1] == want:
+        return "transposed", tr(
+            "the axes are in the other order: {want}, not {given} (rows first: a matrix "
+            "that maps n inputs to m outputs as x @ W has shape (n, m))", want=want, given=got)
+    if len(got) != len(want):
+        return "other", tr("{want} has {n} axes, this has {k}: {given}", want=want,
+                           n=len(want), k=len(got), given=got)
+    axes = [str(k) for k, (a, b) in enumerate(zip(got, want)) if a != b]
+    return "other", tr("axis {axes} is wrong: the shape is {want}", axes=", ".join(axes),
+                       want=want)
+
+
+def _transposed_hint(shape: tuple) -> str:
+    return tr("these are the right numbers, transposed: row i, column j of the answer is "
+              "row j, column i of yours (shape {want})", want=shape)
+
+
+def _wrong_rows(given: Any, want: Any, rtol: float, atol: float) -> str | None:
+    """For a table (a truth table, one output per example): which rows are wrong."""
+    g, w = np.asarray(given, dtype=float), np.asarray(want, dtype=float)
+    if w.ndim != 1 or w.size < 2 or w.size > 64:
+        return None
+    bad = [k for k in range(w.size) if not abs(g[k] - w[k]) <= atol + rtol * abs(w[k])]
+    if len(bad) == w.size:
+        return None
+    rows = ", ".join(f"{k} ({_show(g[k])} → {_show(w[k])})" for k in bad)
+    return tr("{n} of {total} rows are wrong: row {rows}", n=len(bad), total=w.size, rows=rows)
 
 
 NOT_A_NUMBER = "not_a_number"  # an answer typed as text that is not a number
@@ -352,6 +415,10 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
     def close(a: Any) -> bool:
         return _close(given, a, rtol, atol)
 
+    if w.ndim >= 2 and np.shape(given) in (w.shape, w.shape[:-2] + w.shape[-2:][::-1]):
+        swapped = np.swapaxes(np.asarray(given, dtype=float), -1, -2)
+        if _close(swapped, w, rtol, atol):  # (given itself is not: it was checked)
+            return "transposed", _transposed_hint(w.shape) + f" (∂L/∂{name})"
     if np.any(w != 0) and close(-w):
         return "sign", tr("the sign is wrong: ∂L/∂{name} = {want}; check the sign of each "
                           "local derivative (a − has ∂/∂b = −1)", name=name, want=_show(want))

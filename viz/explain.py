@@ -57,7 +57,8 @@ class Explanation:
 
     def __str__(self) -> str:
         lines = [f"∂{self.root_name}/∂{self.leaf_name}: "
-                 + tr("{n} path(s) from {leaf} to {root}", n=len(self.paths),
+                 + tr("one path from {leaf} to {root}" if len(self.paths) == 1 else
+                      "{n} paths from {leaf} to {root}", n=len(self.paths),
                       leaf=self.leaf_name, root=self.root_name)]
         folded = 0
         for k, path in enumerate(self.paths, 1):
@@ -72,7 +73,9 @@ class Explanation:
         lines.append(f"{tr('sum over paths')} = {fmt(self.total, 8)}   ({tr('backprop gives')} "
                      f"{fmt(self.gradient, 8)})")
         if folded:
-            lines.append(tr("({n} factor(s) of 1 from + not written: a + passes its gradient on "
+            lines.append(tr("(one factor of 1 from + not written: a + passes its gradient on "
+                            "unchanged; explain(..., full=True) writes it)" if folded == 1 else
+                            "({n} factors of 1 from + not written: a + passes its gradient on "
                             "unchanged; explain(..., full=True) writes them)", n=folded))
         return "\n".join(lines)
 

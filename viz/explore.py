@@ -31,7 +31,8 @@ _COUNTER = itertools.count(1)
 
 # the page's own words, translated in Python (tr) and handed to its script in the data
 PAGE_WORDS = ("wire", "value", "gradient", "local derivative", "an input",
-              "{n} path(s) to the output", "path", "product", "sum over paths",
+              "one path to the output", "{n} paths to the output", "path", "product",
+              "sum over paths",
               "backprop gives", "its paths to the output", "the output itself: ∂out/∂out = 1",
               "nudge {name} by ε:",
               "the gradient predicts Δout ≈ {predicted}; computed again, Δout = {measured}",

@@ -90,7 +90,7 @@ function bplStart(root) {
     return found;
   }
   function chain(key, n, ps) {  // the chain rule, path by path, as explain() writes it
-    var lines = ["∂out/∂" + n.name + ": " + fill("{n} path(s) to the output", {n: ps.length})], total = 0;
+    var lines = ["∂out/∂" + n.name + ": " + fill(ps.length === 1 ? "one path to the output" : "{n} paths to the output", {n: ps.length})], total = 0;
     ps.forEach(function (p, i) {
       var product = 1, factors = [];
       p.forEach(function (k) {
