@@ -35,9 +35,10 @@ _SPANISH = {
     "the answer is {want}": "la respuesta es {want}",
     "the shape is {given}, it should be {want}": "la forma es {given}, debería ser {want}",
     "the forward value of {name} is {want}": "el valor (forward) de {name} es {want}",
-    "the sign is wrong: ∂L/∂{name} = {want}; check the sign of each local derivative (a − has "
-    "∂/∂b = −1)": "el signo está mal: ∂L/∂{name} = {want}; revise el signo de cada derivada "
-    "local (una − tiene ∂/∂b = −1)",
+    "the sign is wrong: ∂L/∂{name} = {want}; check the sign of each local derivative (a "
+    "subtraction's second input gets the gradient times −1)": "el signo está mal: ∂L/∂{name} = "
+    "{want}; revise el signo de cada derivada local (la segunda entrada de una resta recibe el "
+    "gradiente por −1)",
     "{name} feeds {n} nodes and its gradient is the sum over all of them; the paths through "
     "{left_out} are missing (∂L/∂{name} = {want})": "{name} alimenta {n} nodos y su gradiente "
     "es la suma sobre todos ellos; faltan los caminos que pasan por {left_out} "
@@ -119,6 +120,14 @@ _SPANISH = {
     "learning rate (it is {lr}) or standardized inputs.": "fit: la pérdida es {value} en la "
     "época {epoch}, lote {k}: el entrenamiento divergió. Pruebe una tasa de aprendizaje menor "
     "(es {lr}) o entradas estandarizadas.",
+    # the command line
+    "wrote {path}": "escrito: {path}",
+    # the backward pass, step by step (GIF captions)
+    "forward pass: every value computed; no gradient yet": "propagación hacia adelante: "
+    "todos los valores calculados; todavía ningún gradiente",
+    "{gate} passes ∂out/∂{gate} back to {inputs}": "{gate} pasa ∂out/∂{gate} hacia atrás a "
+    "{inputs}",
+    "no input needs a gradient": "ninguna entrada necesita gradiente",
     # viz.explore: the page and its captions
     "wire": "cable", "gradient": "gradiente", "local derivative": "derivada local",
     "an input": "una entrada", "one path to the output": "un camino hasta la salida",

@@ -40,6 +40,18 @@ def student_path(solution: Path) -> Path:
 
 
 TODO = {"en": "# TODO: your code here", "es": "# TODO: escriba aquí su código"}
+SETUP = HERE / "source" / "setup_cell.py"  # the first code cell of every student version
+
+
+def setup_cell(language: str) -> str:
+    """The setup cell in ``language``: it checks that backprop-lens is installed where the
+    notebook runs, and installs the wheel handed out beside it if not (the README's
+    recipe for hosted notebooks). Written once, with «English|Español» phrases."""
+    import re
+
+    pick = 0 if language == "en" else 1
+    text = SETUP.read_text(encoding="utf-8").rstrip("\n")
+    return re.sub(r"«([^«»|]*)\|([^«»]*)»", lambda m: m.group(1 + pick), text)
 
 
 def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
@@ -49,7 +61,11 @@ def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | 
         return None
     language = notebook.metadata.get("backprop_lens", {}).get("language", "en")
     out = nbformat.v4.new_notebook(metadata=notebook.metadata)
+    setup = nbformat.v4.new_code_cell(setup_cell(language), metadata={"tags": ["setup"]})
     for k, (cell, cell_tags) in enumerate(zip(notebook.cells, tags)):
+        if setup is not None and cell.cell_type == "code":  # before the first code cell
+            out.cells.append(setup)
+            setup = None
         if "hidden" in cell_tags:
             continue
         if cell.cell_type == "code" and "solution" in cell_tags:

@@ -95,8 +95,8 @@ def test_a_checked_diagram_marks_right_and_wrong_answers():
     L, (*_, p) = seed_000()
     report = viz.check(L, grads={"w2": 0.09247804, "b": 0.8808, "p": 1 / (1 - p.data)})
     source = viz.draw_graph(L, check=report).source
-    assert source.count('<font color="#1e8449">✓') == 2
-    assert '<font color="#b9770e">✗ ∂ 0.09248 → 0.8808</font>' in source
+    assert source.count('<font color="#005a9c">✓') == 2
+    assert '<font color="#b34000"><b>✗</b> ∂ 0.09248 → 0.8808</font>' in source
     assert source.count("#fdebd0") == 1  # the first wrong answer, highlighted
     assert "<svg" in viz.draw_graph(L, check=report).pipe(format="svg").decode()
 

@@ -114,3 +114,80 @@ def test_shapes_truth_tables_and_transposed_matrices_get_a_hint():
     viz.set_language("es")
     row = viz.check_answer((10, 64), (64, 10), name="W1").rows[0]
     assert "los ejes están en el otro orden" in row.explanation
+
+
+# ---------------------------------------------------------------- marks everyone can read
+
+# Machado, Oliveira and Fernandes (2009), severity 1, in linear RGB
+PROTANOPIA = [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+              [-0.003882, -0.048116, 1.051998]]
+DEUTERANOPIA = [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                [-0.011820, 0.042940, 0.968881]]
+
+
+def _linear(rgb):
+    import numpy as np
+
+    c = np.asarray(rgb, dtype=float) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _contrast_on_white(rgb) -> float:
+    luminance = float(_linear(rgb) @ [0.2126, 0.7152, 0.0722])
+    return 1.05 / (luminance + 0.05)
+
+
+def _lab(linear):
+    import numpy as np
+
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ linear / [0.95047, 1.0, 1.08883]
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_right_and_wrong_marks_stay_apart_under_colour_blindness(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from autograd import Value
+
+    w, x = Value(1.5, label="w"), Value(-2.0, label="x")
+    L = (w * x).tanh()
+    L.label = "L"
+    report = viz.check(L, grads={"w": float(1 - np.tanh(-3.0) ** 2) * -2.0, "x": 0.5})
+    assert [r.ok for r in report] == [True, False] or [r.ok for r in report] == [False, True]
+    png = viz.save(viz.draw_graph(L, check=report), tmp_path / "marks.png")
+    pixels = np.asarray(Image.open(png).convert("RGB")).reshape(-1, 3)
+    colours = {tuple(int(v) for v in row) for row in np.unique(pixels, axis=0)}
+    from viz.check import RIGHT_COLOUR, WRONG_COLOUR
+
+    def rgb(hex_colour):
+        return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    right, wrong = rgb(RIGHT_COLOUR), rgb(WRONG_COLOUR)
+    assert right in colours and wrong in colours  # both marks drawn, in their colours
+    for colour in (right, wrong):
+        assert _contrast_on_white(colour) >= 4.5, colour
+    for name, matrix in (("normal", np.eye(3)), ("protanopia", PROTANOPIA),
+                         ("deuteranopia", DEUTERANOPIA)):
+        seen = [_lab(np.clip(np.asarray(matrix) @ _linear(c), 0, 1)) for c in (right, wrong)]
+        assert np.linalg.norm(seen[0] - seen[1]) > 40, name  # ΔE*ab: clearly two colours
+    marks = report.marks()
+    notes = " ".join(m["note"] for m in marks.values())
+    assert "✓" in notes and "<b>✗</b>" in notes  # and apart by symbol and weight too
+
+
+def test_every_explanation_names_the_output_checked_and_no_input():
+    from autograd import Value
+
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    E = (a - b) * a
+    E.label = "E"
+    right = -1.0 * 2.0  # ∂E/∂b = −a
+    report = viz.check(E, grads={"b": -right})
+    row = report["b"]
+    assert row.mistake == "sign" and "∂E/∂b" in row.explanation and "∂L/" not in row.explanation
+    assert "∂/∂b" not in row.explanation  # the hint names no variable of the student's graph
+    viz.set_language("es")
+    assert "∂E/∂b" in viz.check(E, grads={"b": -right})["b"].explanation

@@ -209,7 +209,7 @@ def test_a_model_has_a_collapsed_view_and_check_colours(browser, tmp_path):
     hidden = browser.execute_script(
         "return Array.from(document.querySelectorAll('.bpl-graph')).map(v => v.hidden)")
     assert hidden == [True, False]  # and clicking a module's box collapses them
-    assert "✗ ∂ 0 →" in path.read_text()  # the wrong answer, marked
+    assert "✗</text>" in path.read_text() and "∂ 0 →" in path.read_text()  # marked wrong
 
 
 def test_export_downloads_the_current_view_as_svg(page):
@@ -311,3 +311,38 @@ def test_a_practice_page_with_its_answer_key(tmp_path):
 
     key = page.save(tmp_path / "key.html", key=True).read_text()
     assert all(fmt(b.answer, 4) in key for b in sheet.blanks)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_the_page_fits_the_window_and_the_graph_uses_its_width(browser, tmp_path, size):
+    import nn
+
+    model = nn.MLP(3, [2, 4, 1], activation="tanh", seed=0)
+    big = model([1.0, 0.0, 1.0])
+    y, _ = lab_neuron()
+    pages = {"small": viz.explore(y), "big": viz.explore(big, model=model),
+             "projector": viz.explore(y, theme="projector")}
+    browser.set_window_size(*size)
+    try:
+        for name, page in pages.items():
+            browser.get(page.save(tmp_path / f"{name}.html").as_uri())
+            facts = browser.execute_script(
+                "var r = document.querySelector('.bpl'), box = r.querySelector('.bpl-graph');"
+                "var right = function (s) { return r.querySelector(s).getBoundingClientRect()"
+                "  .right; };"
+                "return {page: document.documentElement.scrollWidth, window: innerWidth,"
+                "  panel: right('.bpl-panel'), controls: right('.bpl-export'),"
+                "  room: box.clientWidth, svg: box.querySelector('svg')"
+                "  .getBoundingClientRect().width, scroll: box.scrollWidth,"
+                "  natural: parseFloat(box.querySelector('svg').getAttribute('width')) * 4 / 3,"
+                "  font: parseFloat(getComputedStyle(r).fontSize)};")
+            assert facts["page"] <= facts["window"], (name, facts)  # nothing off the page
+            assert facts["panel"] <= facts["window"] and facts["controls"] <= facts["window"]
+            if facts["natural"] > facts["room"] / 0.7:  # far wider than its room: full size,
+                assert facts["scroll"] > facts["room"] and facts["svg"] >= facts["natural"] - 1
+            else:  # scrolled in its box; otherwise it fills the room it has
+                assert name != "big" or size[0] > 1280
+                assert facts["svg"] >= 0.95 * facts["room"], (name, facts)
+            assert facts["font"] == (24 if name == "projector" else 14)
+    finally:
+        browser.set_window_size(1400, 900)

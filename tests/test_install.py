@@ -4,6 +4,7 @@ impossible to miss and fixed by the README's recipe, after which the demo runs."
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,8 @@ def test_the_wheel_holds_the_three_packages_and_the_sdist_the_sources(dist):
     assert {n.split("/")[0] for n in names if not n.startswith("backprop_lens")} == \
         {"autograd", "nn", "viz"}
     assert "nn/_clash.py" in names and "autograd/ops.py" in names
+    assert {"viz/pages/explorer.html", "viz/pages/explorer.js", "viz/pages/explorer.css"} <= \
+        set(names)  # the explorer's page, read at run time
     for requirement in ("numpy", "graphviz", "matplotlib", "tqdm"):
         assert f"Requires-Dist: {requirement}" in metadata
     assert "Requires-Dist: torch" not in metadata.split("Provides-Extra")[0]  # an extra
@@ -91,3 +94,24 @@ def test_hips_autograd_first_then_the_readme_recipe_then_the_demo(dist, tmp_path
     assert last.startswith("ImportError: backprop-lens (nn, viz) needs backprop-lens's engine, "
                            "but 'import autograd' found HIPS autograd 1.9.1 at ")
     assert recipe in last
+
+    # A student notebook's first cell, run where HIPS is found first and the wheel was
+    # handed out beside the notebook: it puts backprop-lens back, as the recipe does.
+    spec = importlib.util.spec_from_file_location("student", ROOT / "notebooks" / "student.py")
+    student = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(student)
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    shutil.copy(wheel, lab)
+    (lab / "setup.py").write_text(student.setup_cell("en"), encoding="utf-8")
+    setup = run(python, "setup.py", cwd=lab)
+    assert setup.returncode == 0, setup.stderr[-2000:]
+    assert "backprop-lens is ready:" in setup.stdout
+    assert run(python, "-W", "error", "-c", "import nn, viz", cwd=lab).returncode == 0
+    again = run(python, "setup.py", cwd=lab)  # now there: nothing to install
+    assert again.returncode == 0 and "backprop-lens is ready:" in again.stdout
+    (lab / next(lab.glob("*.whl")).name).unlink()
+    assert run(*pip, "uninstall", "-y", "backprop-lens").returncode == 0
+    missing = run(python, "setup.py", cwd=lab)
+    assert missing.returncode == 1 and "no backprop_lens-*.whl is beside this notebook" in \
+        missing.stderr

@@ -34,7 +34,7 @@ def test_a_student_version_keeps_the_question_and_drops_answers_and_hidden_cells
     assert student.main([], root=tmp_path) == 0
     made = nbformat.read(tmp_path / "es" / "student" / "01_neurona.ipynb", as_version=4)
     sources = [c.source for c in made.cells]
-    assert sources == ["## Ejercicio 1.1",
+    assert sources == ["## Ejercicio 1.1", student.setup_cell("en"),
                        "# Compute dL/dw by hand.\n# TODO: your code here\ngrad_w = None",
                        "viz.check(L, grads={'w': grad_w})"]
     assert "2 * 3.0" not in str(made) and all(not c.get("outputs") for c in made.cells
@@ -68,7 +68,18 @@ def test_a_spanish_notebook_gets_a_spanish_todo(tmp_path):
     nb = nbformat.read(tmp_path / "es" / "01_neurona.ipynb", as_version=4)
     nb.metadata["backprop_lens"] = {"language": "es"}
     made = student.student_version(nb)
-    assert made.cells[1].source.splitlines()[1] == "# TODO: escriba aquí su código"
+    assert made.cells[1].source == student.setup_cell("es")
+    assert made.cells[2].source.splitlines()[1] == "# TODO: escriba aquí su código"
+
+
+def test_every_student_notebook_opens_with_the_setup_cell_in_its_language():
+    versions = sorted((ROOT / "notebooks").rglob("student/*.ipynb"))
+    for path in versions:
+        made = nbformat.read(path, as_version=4)
+        first = next(c for c in made.cells if c.cell_type == "code")
+        language = "es" if "/es/" in str(path) else "en"
+        assert first.source == student.setup_cell(language), path
+        assert "backprop_lens-*.whl" in first.source
 
 
 def test_no_committed_student_notebook_keeps_a_solution():

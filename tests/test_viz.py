@@ -386,3 +386,29 @@ def test_save_steps_as_one_small_html_player(tmp_path):
     assert page.name == "steps.html" and text.startswith("<!DOCTYPE html>")
     assert "bplStart" in text and text.count("<svg") == 1
     assert page.stat().st_size < 1e6
+
+
+def test_cli_language_and_theme(tmp_path):
+    result = run_cli("w*x", "w=2", "x=3", "--lang", "es", "--theme", "projector", "-o",
+                     "g.dot", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "valor = 6" in result.stdout and "escrito: g.dot" in result.stdout
+    dot = (tmp_path / "g.dot").read_text()
+    assert 'fontsize=24' in dot or 'fontsize="24"' in dot  # the projector's gate font
+
+
+def test_draw_network_names_each_weight_on_its_own_wire():
+    model = nn.MLP(3, [2, 4, 1], activation="sigmoid", seed=0)
+    model([1.0, 0.0, 1.0]).backward()
+    source = viz.draw_network(model).source
+    edges = [line for line in source.splitlines() if " -> " in line]
+    assert len(edges) == 3 * 2 + 2 * 4 + 4 * 1
+    assert all("decorate=true" in e for e in edges)  # each label drawn joined to its wire
+    for layer, (nin, nout) in enumerate([(3, 2), (2, 4), (4, 1)], 1):
+        neurons = model.layers[layer - 1].neurons
+        for j in range(nout):
+            for k in range(nin):
+                w = neurons[j].w[k]
+                name = w.label  # the same name the scalar MLP gives the parameter
+                label = f"{name} = {viz.diagram.fmt(w.data, 3)}"
+                assert sum(label in e for e in edges) == 1, label

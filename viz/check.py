@@ -45,7 +45,9 @@ MISTAKE_WORDS = {
     "lr_twice": "the learning rate twice", "step_only": "the step alone",
     "one_example": "one example's gradient", "sum_not_mean": "a sum, not a mean",
     "other": "other"}
-GREEN, ORANGE = "#1e8449", "#b9770e"
+# Right and wrong: blue and a dark vermillion, told apart under protanopia and deuteranopia
+# (and by their marks, ✓ and a bold ✗), each at 4.5:1 or more on white (7.1:1 and 5.8:1)
+RIGHT_COLOUR, WRONG_COLOUR = "#005a9c", "#b34000"
 
 
 @dataclass
@@ -102,11 +104,16 @@ class CheckReport:
             if row.node is None or row.mistake == UNANSWERED:
                 continue
             mark = found.setdefault(id(row.node), {"note": ""})
-            symbol_ = "∂" if row.quantity == "grad" else "value"
+            symbol_ = "∂" if row.quantity == "grad" else tr("value")
             if row.ok:
-                text = f'<font color="{GREEN}">✓ {symbol_} {html.escape(_show(row.given))}</font>'
+                text = (f'<font color="{RIGHT_COLOUR}">✓ {symbol_} '
+                        f"{html.escape(_show(row.given))}</font>")
+            elif row.mistake == NOT_A_NUMBER:  # nothing to compare: the answer stays unsaid
+                text = (f'<font color="{WRONG_COLOUR}"><b>✗</b> {symbol_} '
+                        f"{html.escape(_show(row.given))} ?</font>")
             else:
-                text = (f'<font color="{ORANGE}">✗ {symbol_} {html.escape(_show(row.given))} → '
+                text = (f'<font color="{WRONG_COLOUR}"><b>✗</b> {symbol_} '
+                        f"{html.escape(_show(row.given))} → "
                         f"{html.escape(_show(row.expected))}</font>")
             mark["note"] = f'{mark["note"]}<br/>{text}' if mark["note"] else text
             if row is self.first_wrong:
@@ -148,7 +155,7 @@ class CheckReport:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
         rows = []
         for row, cells in zip(self.rows, body):
-            colour = GREEN if row.ok else ORANGE
+            colour = RIGHT_COLOUR if row.ok else WRONG_COLOUR
             rows.append("<tr>" + "".join(
                 f'<td style="color:{colour if i == 4 else "inherit"}">{html.escape(c)}</td>'
                 for i, c in enumerate(cells)) + "</tr>")
@@ -257,6 +264,9 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
         rows.append((order[node_id], row))
         wrong_grads.append((order[node_id], row))
     rows.sort(key=lambda item: item[0])
+    out = root.label or "out"  # every ∂ names the output checked: ∂E/∂b1 when the loss is E
+    for _, row in rows:
+        row.explanation = row.explanation.replace("∂L/∂", f"∂{out}/∂")
     first = min(wrong_grads, key=lambda item: item[0])[1] if wrong_grads else None
     return CheckReport([row for _, row in rows], first)
 
@@ -421,7 +431,8 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
             return "transposed", _transposed_hint(w.shape) + f" (∂L/∂{name})"
     if np.any(w != 0) and close(-w):
         return "sign", tr("the sign is wrong: ∂L/∂{name} = {want}; check the sign of each "
-                          "local derivative (a − has ∂/∂b = −1)", name=name, want=_show(want))
+                          "local derivative (a subtraction's second input gets the gradient "
+                          "times −1)", name=name, want=_show(want))
     parts = [(child, i, edge_grad(child, i, expected[id(child)]))
              for child, i in consumers.get(id(node), [])]
     parts = [p for p in parts if p[2] is not None]

@@ -7,8 +7,11 @@ import math
 import sys
 from pathlib import Path
 
+from autograd.language import LANGUAGES, set_language, tr
+
 from .diagram import draw_graph, save
 from .expression import FUNCTIONS, ExpressionError, build, parse_assignment
+from .theme import THEMES
 
 DOT_TIME_LIMIT = 30.0  # seconds for dot to lay out the diagram; past it, a clear error
 
@@ -28,7 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--style", choices=["circuit", "record"], default="circuit")
     parser.add_argument("--no-grad", action="store_true", help="draw forward values only")
     parser.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR")
+    parser.add_argument("--theme", choices=sorted(THEMES), default=None,
+                        help="sizes for a notebook, a projector or paper (default: notebook)")
+    parser.add_argument("--lang", choices=list(LANGUAGES), default=None,
+                        help="the language of what is printed (default: en)")
     args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
 
     def fail(message: object) -> None:
         parser.exit(2, f"python -m viz: error: {message}\n")
@@ -58,14 +67,14 @@ def main(argv: list[str] | None = None) -> int:
         root.backward()
     try:
         graph = draw_graph(root, style=args.style, rankdir=args.rankdir,
-                           show_grad=not args.no_grad)
+                           show_grad=not args.no_grad, theme=args.theme)
         save(graph, output, timeout=DOT_TIME_LIMIT)
     except (ValueError, TimeoutError, RuntimeError, OSError) as error:
         fail(error)
     grads = "" if args.no_grad else "  " + "  ".join(
         f"d/d{name} = {v.grad:.6g}" for name, v in inputs.items())
-    print(f"value = {root.data:.6g}{grads}")
-    print(f"wrote {output}")
+    print(f"{tr('value')} = {root.data:.6g}{grads}")
+    print(tr("wrote {path}", path=output))
     return 0
 
 

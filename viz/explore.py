@@ -22,8 +22,10 @@ from typing import Any
 from autograd import Node, Value, backward_pass, edge_grad, forward_order, local_derivative, ops
 from autograd.language import get_language, tr
 
+from .check import RIGHT_COLOUR, WRONG_COLOUR
 from .diagram import LARGE_GRAPH, _Drawing, fmt
 from .render import render_bytes
+from .theme import get_theme
 
 EPSILONS = (1.0, -1.0, 0.1, -0.1, 0.01, -0.01)  # the nudges a page offers
 NUDGE_NODES = 500  # above this many nodes, measuring every nudge would take too long
@@ -131,6 +133,7 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
                            "answer": float(b.answer), "shown": fmt(b.answer, precision)}
                           for b in sheet.blanks if isinstance(b.answer, float)]
         data["rtol"], data["atol"] = 1e-3, 1e-6
+        data["colours"] = {"right": RIGHT_COLOUR, "wrong": WRONG_COLOUR}
         for edge in data["edges"].values():  # a wire's gradient would give a blank away
             edge.update(grad=None, product=None, local=None, l=None)
         data["nudges"] = {}
@@ -143,7 +146,8 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
         views_button = (f'<button class="bpl-views" title="{html.escape(title)}">'
                         f"{html.escape(label)}</button>")
     fragment = _page("explorer.html").format(
-        uid=uid, lang=get_language(), css=_page("explorer.css").replace("#UID", "#" + uid),
+        uid=uid, lang=get_language(), font=round(get_theme(theme).node_font),
+        css=_page("explorer.css").replace("#UID", "#" + uid),
         js=_page("explorer.js"), data=_safe_json(data), views=views, views_button=views_button,
         **{key: html.escape(tr(text)) for key, text in _TITLES.items()})
     key = None

@@ -36,8 +36,8 @@ def draw_network(model: Any, precision: int = 3, theme: Any = None,
     are joined: seed 004's skip connection). A column wider than 10 neurons is drawn as one
     box with its weight matrix's shape.
     """
-    columns = _columns(model)
     t = get_theme(theme)
+    columns = _columns(model, small=t.node_font * 0.8)
     g = Diagram(graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "ranksep": "1.6",
                             "nodesep": "0.35", "ordering": "in"},
                 node_attr={"fontname": "Helvetica", "fontsize": f"{t.node_font:g}",
@@ -53,17 +53,20 @@ def draw_network(model: Any, precision: int = 3, theme: Any = None,
                          width="0.6", fixedsize="false")
     for column in columns:
         for unit in column.units:
-            for source, weight, grad in unit.get("inputs", []):
-                rows = [html.escape(fmt(weight, precision))] if weight is not None else []
+            for source, weight, grad, name in unit.get("inputs", []):
+                rows = [f"{html.escape(name)} = {html.escape(fmt(weight, precision))}"] \
+                    if weight is not None else []
                 if grad is not None:
-                    rows.append(f'<font color="{RED}">{html.escape(fmt(grad, precision))}'
+                    rows.append(f'<font color="{RED}">∂ {html.escape(fmt(grad, precision))}'
                                 "</font>")
                 label = f"<{'<br/>'.join(rows)}>" if rows else ""
-                g.edge(source, unit["id"], label=label, labelfloat="false")
+                # decorate: a line from each label to its own wire, so that no number can be
+                # read as another wire's where wires cross
+                g.edge(source, unit["id"], label=label, labelfloat="false", decorate="true")
     return g
 
 
-def _columns(model: Any) -> list[_Column]:
+def _columns(model: Any, small: float = 11.0) -> list[_Column]:
     """The model as columns of units: inputs first, then one column per dense layer."""
     layers = _dense_layers(model)
     if not layers:
@@ -80,14 +83,16 @@ def _columns(model: Any) -> list[_Column]:
         sources = previous
         if layer["skip"]:  # Concatenate(..., Identity()): the layer's input goes on too
             sources = previous + layer["skip_sources"](columns)
-        units = _units(layer, number, sources)
+        units = _units(layer, number, sources, small)
         title = tr("layer {n}", n=number) + (f" ({symbol(layer['act'])})" if layer["act"] else "")
         columns.append(_Column(title, units))
         previous = [u["id"] for u in units]
     return columns
 
 
-def _units(layer: dict, number: int, sources: list[str]) -> list[dict]:
+def _units(layer: dict, number: int, sources: list[str], small: float) -> list[dict]:
+    """A layer's neurons, each with its bias (and gradient) in type of size ``small``, and its
+    input wires, each with its weight's name, value and gradient."""
     W, b, gW, gb = layer["W"], layer["b"], layer["gW"], layer["gb"]
     nin, nout = W.shape
     act = symbol(layer["act"]) if layer["act"] else "linear"
@@ -95,15 +100,17 @@ def _units(layer: dict, number: int, sources: list[str]) -> list[dict]:
         return [{"id": f"L{number}", "shape": "box",
                  "label": f"{nout} neurons, {act}\nW{superscript(number)} {nin}×{nout}, "
                           f"b{superscript(number)} {nout}",
-                 "inputs": [(s, None, None) for s in sources]}]
+                 "inputs": [(s, None, None, "") for s in sources]}]
     units = []
     for j in range(nout):
         bias = f"b = {fmt(b[j], 3)}"
         if gb is not None:
             bias += f'<br/><font color="{RED}">∂ {fmt(gb[j], 3)}</font>'
         units.append({"id": f"L{number}_{j}", "shape": "circle",
-                      "label": f"<{html.escape(act)}<br/><font point-size=\"9\">{bias}</font>>",
-                      "inputs": [(sources[k], W[k, j], None if gW is None else gW[k, j])
+                      "label": f"<{html.escape(act)}<br/><font point-size=\"{small:g}\">"
+                               f"{bias}</font>>",
+                      "inputs": [(sources[k], W[k, j], None if gW is None else gW[k, j],
+                                  f"w{superscript(number)}{subscript(j + 1)}{subscript(k + 1)}")
                                  for k in range(nin)]})
     return units
 

@@ -24,6 +24,7 @@ import graphviz
 import numpy as np
 
 from autograd import Node, backward_pass, edge_grad, local_derivative
+from autograd.language import tr
 from autograd.ops import symbol
 
 from .diagram import HIGHLIGHT, RED, _Drawing, fmt, save
@@ -90,20 +91,20 @@ class _Steps:
         """What happened at this step, as the chain rule: ``σ: ∂out/∂z = 1 × 0.2225 = 0.2225``
         (the gradient arriving × the local derivative = the gradient passed back)."""
         if step == 0:
-            return "forward pass: every value computed; no gradient yet"
+            return tr("forward pass: every value computed; no gradient yet")
         node = self.order[step - 1]
-        where = f"step {step} of {len(self) - 1}"
+        where = tr("step {k} of {n}", k=step, n=len(self) - 1)
         g = self.grads[id(node)]
         if not node.parents:
             return f"{where}: ∂out/∂{self._name(node)} = {self._fmt(g)}"
         gate = symbol(node.op)
         if not isinstance(node.data, float):  # a Tensor: its local derivative is a Jacobian
-            return (f"{where}: {gate} passes ∂out/∂{gate} back to "
-                    f"{', '.join(self._name(p) for p in node.parents)}")
+            return f"{where}: " + tr("{gate} passes ∂out/∂{gate} back to {inputs}", gate=gate,
+                                     inputs=", ".join(self._name(p) for p in node.parents))
         parts = [f"∂out/∂{self._name(p)} = {self._fmt(g)} × {self._fmt(local_derivative(node, i))}"
                  f" = {self._fmt(edge_grad(node, i, g))}"
                  for i, p in enumerate(node.parents) if p.requires_grad]
-        return f"{where}, {gate}: " + ";  ".join(parts or ["no input needs a gradient"])
+        return f"{where}, {gate}: " + ";  ".join(parts or [tr("no input needs a gradient")])
 
     def _name(self, node: Node) -> str:
         return self.names.get(id(node)) or symbol(node.op)

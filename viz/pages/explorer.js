@@ -9,7 +9,7 @@ function bplStart(root) {
   var svg = root.querySelector(".bpl-graph svg");
   var views = root.querySelectorAll(".bpl-graph");
   var viewButton = root.querySelector(".bpl-views");
-  function toggleViews() { views.forEach(function (v) { v.hidden = !v.hidden; }); }
+  function toggleViews() { views.forEach(function (v) { v.hidden = !v.hidden; }); fit(); }
   if (viewButton) viewButton.addEventListener("click", toggleViews);
   if (views.length > 1) {  // a module's box (boxed view) or node (collapsed view) switches
     views[0].querySelectorAll("g.cluster").forEach(function (g) {
@@ -22,6 +22,18 @@ function bplStart(root) {
       }
     });
   }
+  function fit() {  // the graph fills its room: up to 2x larger, or up to 30% smaller; a
+    views.forEach(function (v) {  // graph larger still keeps its size and scrolls in place
+      var s = v.querySelector("svg");
+      if (!s || v.hidden) return;
+      var natural = parseFloat(s.getAttribute("width")) * 4 / 3;  // dot writes points
+      var room = v.clientWidth - 4;
+      var width = natural < room ? Math.min(room, 2 * natural) :
+        natural <= room / 0.7 ? room : natural;
+      s.style.width = width + "px";
+    });
+  }
+  window.addEventListener("resize", fit);
   var panel = root.querySelector(".bpl-panel");
   var controls = root.querySelector(".bpl-controls");
   controls.hidden = false; panel.hidden = false;
@@ -198,7 +210,8 @@ function bplStart(root) {
           data.rtol * Math.abs(b.answer);
         var verdict = panel.querySelector('.bpl-verdict[data-id="' + b.id + '"]');
         verdict.textContent = ok ? "✓ " + w("right") : "✗ " + w("not yet");
-        verdict.style.color = ok ? "#1e8449" : "#b9770e";
+        verdict.style.color = ok ? data.colours.right : data.colours.wrong;
+        verdict.style.fontWeight = ok ? "normal" : "bold";
         root.dataset["blank" + b.id.slice(1)] = ok ? "right" : "wrong";
         if (ok) solved[b.id] = b.shown; else delete solved[b.id];
         show(+slider.value);
@@ -206,5 +219,6 @@ function bplStart(root) {
       input.addEventListener("keydown", function (event) { event.stopPropagation(); });
     });
   }
+  fit();
   show(data.blanks ? 0 : steps);  // practice starts before the first number is known
 }
