@@ -116,7 +116,7 @@ def explorer() -> None:
             with warnings.catch_warnings(), tempfile.TemporaryDirectory() as folder:
                 warnings.simplefilter("ignore")
                 t0 = time.perf_counter()
-                page = explore(root).save(Path(folder) / "graph.html")
+                page = explore(root, max_nodes=None).save(Path(folder) / "graph.html")
                 t_build = time.perf_counter() - t0
                 size = page.stat().st_size
                 ready = float("nan")

@@ -205,8 +205,8 @@ def test_draw_network_is_the_labs_picture_with_weights_and_gradients():
     losses.half_squared_error([model(x) for x in X], y).backward()
     source = viz.draw_network(model).source
     w = model.layers[1].neurons[2].w[1]  # layer 2, neuron 3, from neuron 2 of layer 1
-    assert re.search(rf"L1_1 -> L2_2 \[label=<{re.escape(fmt(w.data, 3))}<br/><font "
-                     rf'color="{RED}">{re.escape(fmt(w.grad, 3))}</font>>', source)
+    assert re.search(rf"L1_1 -> L2_2 \[label=<w²₃₂ = {re.escape(fmt(w.data, 3))}<br/><font "
+                     rf'color="{RED}">∂ {re.escape(fmt(w.grad, 3))}</font>>', source)
     assert source.count("σ<br/>") == 7 and "layer 3 (σ)" in source
     assert "<svg" in viz.draw_network(model).pipe(format="svg").decode()
 

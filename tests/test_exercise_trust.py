@@ -191,3 +191,21 @@ def test_every_explanation_names_the_output_checked_and_no_input():
     assert "∂/∂b" not in row.explanation  # the hint names no variable of the student's graph
     viz.set_language("es")
     assert "∂E/∂b" in viz.check(E, grads={"b": -right})["b"].explanation
+
+
+def test_two_gates_of_one_kind_are_told_apart_everywhere_with_the_same_names():
+    from autograd import Value
+
+    x, w, b = Value(2.0, label="x"), Value(-1.0, label="w"), Value(0.5, label="b")
+    L = (x * w) * b  # two × gates, unlabelled
+    L.label = "L"
+    source = viz.draw_graph(L).source
+    assert source.count('label="×"') == 2  # one unlabelled ×, and L's, named by its wire
+    y = (x * w) * (b * x)
+    y.label = "y"
+    source = viz.draw_graph(y).source
+    assert 'label="×₁"' in source and 'label="×₂"' in source  # two unlabelled: numbered
+    text = str(viz.explain(y, w))
+    assert "×₁" in text and "×₂" not in text.split("\n")[1]
+    report = viz.check(y, grads={"w": 99.0})
+    assert "×" not in report["w"].explanation or "×₁" in report["w"].explanation

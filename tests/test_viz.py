@@ -51,7 +51,8 @@ def test_circuit_shows_forward_values_in_black_and_gradients_in_red():
     assert ("2.8", "0.3226") in found and ("-1.8", "-0.07786") in found  # x1, x2
     for name in ("x1", "x2", "w1", "w2", "b"):
         assert re.search(rf"label=<{name}>", source), name
-    assert source.count('label="σ"') == 1 and source.count('label="×"') == 2
+    assert source.count('label="σ"') == 1  # one σ: its symbol; two ×: told apart
+    assert source.count('label="×₁"') == 1 and source.count('label="×₂"') == 1
     assert f'<font color="{RED}">' in source
 
 
@@ -180,7 +181,7 @@ def test_explain_writes_the_chain_rule_path_by_path():
     text = str(e)
     assert "path 1: w1 → ×₁ → +₁ → +₂ → y" in text
     assert "∂y/∂+₂ = σ(+₂)(1 − σ(+₂)) = 0.222455" in text and "sum over paths" in text
-    assert "∂+₁/∂×₁" not in text and "2 factor(s) of 1 from + not written" in text
+    assert "∂+₁/∂×₁" not in text and "2 factors of 1 from + not written" in text
     assert "product = 2.8 · 0.222455 = 0.622874" in text  # condensed: the 1s of + folded
     full = str(viz.explain(y, w1, full=True))
     assert "∂+₁/∂×₁ = 1 = 1" in full and "product = 2.8 · 1 · 1 · 0.222455" in full

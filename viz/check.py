@@ -22,6 +22,7 @@ import html
 import itertools
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ import numpy as np
 from autograd import Node, backward_pass, edge_grad, forward_order, ops
 from autograd.language import tr
 
-from .diagram import fmt
+from .diagram import fmt, gate_names
 
 MISTAKES = ("sign", "missing_path", "missing_factor", "extra_factor", "stale", "transposed",
             "other")
@@ -187,9 +188,19 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
     if not isinstance(root, Node):
         raise TypeError(f"check needs the Value or Tensor the answers are about, got "
                         f"{type(root).__name__}")
+    nodes = forward_order(root)
+    token = _GATES.set(gate_names(nodes))
+    try:
+        return _check(root, nodes, values, grads, rtol, atol, lr, worksheet)
+    finally:
+        _GATES.reset(token)
+
+
+def _check(root: Node, nodes: list[Node], values: Mapping[Any, Any] | None,
+           grads: Mapping[Any, Any] | None, rtol: float, atol: float, lr: float | None,
+           worksheet: Any) -> CheckReport:
     from .worksheet import blanks_of
 
-    nodes = forward_order(root)
     by_label = _labels(nodes)
     uses_blanks = any(isinstance(key, str) and key.startswith("?")
                       for answers in (values, grads) for key in answers or {})
@@ -635,11 +646,17 @@ def _name(node: Node, key: Any) -> str:
         return key
     if node.label:
         return node.label
-    return ops.symbol(node.op) if node.op else _show(node.data)
+    if node.op:  # an unlabelled gate: as the diagram numbers it (×₁, ×₂)
+        return (_GATES.get() or {}).get(id(node)) or ops.symbol(node.op)
+    return _show(node.data)
 
 
 def _op_name(node: Node) -> str:
     return ops.symbol(node.op)
+
+
+# the gates' names (×₁, ×₂) of the graph being checked, for the explanations
+_GATES: ContextVar[dict[int, str] | None] = ContextVar("check_gates", default=None)
 
 
 def _formula(child: Node, i: int) -> str:

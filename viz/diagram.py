@@ -22,7 +22,7 @@ import graphviz
 import numpy as np
 
 from autograd import Node, edge_grad, forward_order
-from autograd.ops import symbol
+from autograd.ops import subscript, symbol
 
 from .render import DOT_TIMEOUT, render_bytes
 from .theme import THEMES, Theme, get_theme
@@ -128,6 +128,25 @@ def save(graph: graphviz.Digraph | graphviz.Source, path: str | Path,
 
 
 # ---------------------------------------------------------------- how numbers are shown
+
+
+def gate_names(nodes: Sequence[Node]) -> dict[int, str]:
+    """Each unlabelled gate's name in ``nodes`` (in forward order): its operation's symbol,
+    numbered in forward order when several unlabelled gates share it (×₁, ×₂), so that two
+    × gates can be told apart in a diagram and in every text that names them."""
+    symbols = {id(n): symbol(n.op) for n in nodes if n.parents and not n.label}
+    totals: dict[str, int] = {}
+    for text in symbols.values():
+        totals[text] = totals.get(text, 0) + 1
+    counts: dict[str, int] = {}
+    names = {}
+    for n in nodes:
+        text = symbols.get(id(n))
+        if text is None:
+            continue
+        counts[text] = counts.get(text, 0) + 1
+        names[id(n)] = text + subscript(counts[text]) if totals[text] > 1 else text
+    return names
 
 
 def fmt(x: Any, precision: int = 4) -> str:
@@ -280,6 +299,7 @@ class _Drawing:
                               "depth=k, or all of it with max_nodes=None. (Pass model= and "
                               "collapse=True to draw each layer as one node.)", stacklevel=3)
         self.ids = {id(n): f"n{i}" for i, n in enumerate(self.nodes)}
+        self._gates: dict[int, str] | None = None  # gate_name's numbering, made when asked
         self.grad_of = grad_of or (lambda n: n.grad)
         # the colour of the gradients a node's completion shows, and a node's fill: hooks for
         # the step-by-step frames, which draw every frame on one layout
@@ -380,6 +400,12 @@ class _Drawing:
         if not node.parents:  # a constant: its value is its name
             return fmt(node.data, self.precision)
         return ""
+
+    def gate_name(self, node: Node) -> str:
+        """An operation's name as its gate shows it: ×₁ and ×₂ when two × gates are drawn."""
+        if self._gates is None:
+            self._gates = gate_names(self.nodes)
+        return self._gates.get(id(node)) or symbol(node.op)
 
     def value_text(self, node: Node) -> str:
         return fmt(node.data, self.precision)
@@ -493,7 +519,7 @@ class _Drawing:
                     nid, f"⋯ {name}" if name else "⋯", shape="plaintext",
                     fontcolor="#777777")))
             elif node.parents:
-                text = symbol(node.op)
+                text = self.gate_name(node)
                 shape = "circle" if len(text) <= 3 else "box"
                 attrs = {"shape": shape, "style": "filled,rounded" if shape == "box"
                          else "filled", "fillcolor": fill, "fixedsize": "false",
@@ -571,7 +597,7 @@ class _Drawing:
                           c.node(nid, label, shape="plaintext", margin="0")))
             if node.parents and id(node) not in self.stubs:
                 items.append((path, lambda c, nid=nid, node=node:
-                              c.node(nid + "_op", symbol(node.op), shape="ellipse",
+                              c.node(nid + "_op", self.gate_name(node), shape="ellipse",
                                      width="0.3", height="0.3")))
         self._emit_clustered(g, items)
         for node in self.nodes:
@@ -598,7 +624,7 @@ class _Drawing:
                     g.node("m_" + key, f"{key}\\n{count} nodes", shape="box3d")
                     drawn.add(key)
             else:
-                g.node(self.ids[id(node)], symbol(node.op) if node.parents
+                g.node(self.ids[id(node)], self.gate_name(node) if node.parents
                        else self.name(node) or " ", shape="circle" if node.parents
                        else "plaintext")
         wires: dict[tuple, list] = {}  # one wire per value entering or leaving a module

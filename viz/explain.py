@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd import Node, Value, grad, local_derivative, ops, topological_order
+from autograd import Node, Value, forward_order, grad, local_derivative, ops, topological_order
 from autograd.language import tr
 
-from .diagram import fmt, symbol
+from .diagram import fmt, gate_names, symbol
 
 
 @dataclass
@@ -141,19 +141,9 @@ def explain(root: Node, leaf: Node, full: bool = False, max_paths: int = 200) ->
 
 def _names(nodes: list[Node]) -> dict[int, str]:
     """Labels where given; constants by value; other nodes by their operation, numbered in
-    forward order: ×₁, +₂, σ₁ …"""
-    names: dict[int, str] = {}
-    counts: dict[str, int] = {}
-    for node in reversed(nodes):
-        if node.label:
-            names[id(node)] = node.label
-        elif not node.parents:
-            names[id(node)] = fmt(node.data, 4)
-        else:
-            op = symbol(node.op)
-            counts[op] = counts.get(op, 0) + 1
-            names[id(node)] = op + ops.subscript(counts[op])
-    return names
+    forward order as a diagram's gates are when several share one (×₁, ×₂)."""
+    gates = gate_names(forward_order(nodes[0]))  # (nodes[0] is the root) as diagrams number
+    return {id(n): n.label or gates.get(id(n)) or fmt(n.data, 4) for n in nodes}
 
 
 def _formula(child: Node, i: int, names: dict[int, str]) -> str:

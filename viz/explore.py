@@ -176,7 +176,7 @@ def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: i
     ids = drawing.ids
     every = forward_order(root)
     nodes = [n for n in every if id(n) in ids]
-    names = {id(n): drawing.name(n) or ops.symbol(n.op) for n in nodes}
+    names = {id(n): drawing.name(n) or drawing.gate_name(n) for n in nodes}
     for n in nodes:  # inputs outside the part drawn (a large graph, or focus=) are "⋯"
         names.update((id(p), "⋯") for p in n.parents if id(p) not in ids)
     forward = [ids[id(n)] for n in nodes if n.parents]
@@ -257,7 +257,7 @@ def _captions(data: dict, names: dict, nodes: list[Node], ids: dict) -> list[str
         n = by_id[key]
         args = ", ".join(names[id(p)] for p in n.parents)
         captions.append(tr("forward: {name} = {op}({args}) = {value}", name=names[id(n)],
-                           op=ops.symbol(n.op), args=args, value=data["nodes"][key]["value"]))
+                           op=names[id(n)], args=args, value=data["nodes"][key]["value"]))
     for key in data["backward"]:
         node = data["nodes"][key]
         text = tr("backward: ∂out/∂{name} = {grad} is complete", name=node["name"],

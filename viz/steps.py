@@ -70,7 +70,8 @@ class _Steps:
         self.template = drawing.graph().source
         self.ids = drawing.ids
         self.shows = shows
-        self.names = {id(n): drawing.name(n) for n, _ in passed}
+        self.names = {id(n): drawing.name(n) or (drawing.gate_name(n) if n.parents else "")
+                      for n, _ in passed}
         self.grads = grads
         self.precision = precision
 
@@ -97,7 +98,7 @@ class _Steps:
         g = self.grads[id(node)]
         if not node.parents:
             return f"{where}: ∂out/∂{self._name(node)} = {self._fmt(g)}"
-        gate = symbol(node.op)
+        gate = self._name(node)
         if not isinstance(node.data, float):  # a Tensor: its local derivative is a Jacobian
             return f"{where}: " + tr("{gate} passes ∂out/∂{gate} back to {inputs}", gate=gate,
                                      inputs=", ".join(self._name(p) for p in node.parents))
