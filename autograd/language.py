@@ -73,6 +73,9 @@ _SPANISH = {
     "inputs to m outputs as x @ W has shape (n, m))": "los ejes están en el otro orden: {want}, "
     "no {given} (primero las filas: una matriz que lleva n entradas a m salidas como x @ W "
     "tiene forma (n, m))",
+    "the axes are in another order: {want}, not {given} (images here are channels first: "
+    "(channels, height, width))": "los ejes están en otro orden: {want}, no {given} (aquí las "
+    "imágenes van con los canales primero: (canales, alto, ancho))",
     "{want} has {n} axes, this has {k}: {given}": "{want} tiene {n} ejes, esta tiene {k}: "
     "{given}",
     "axis {axes} is wrong: the shape is {want}": "el eje {axes} está mal: la forma es {want}",

@@ -42,8 +42,8 @@ CASES = [
     ("07_xor_y_paridad", "W1 (2×2",  # the output unit's bias with the wrong sign
      "W1 = np.array([[10.0, 10.0], [10.0, 10.0]])\nb1 = np.array([10.0, -10.0])\n"
      "W2 = np.array([[-10.0], [10.0]])\nb2 = np.array([-10.0])", "algunas filas"),
-    ("08_redes_convolucionales", "dL/dW (2×2)",  # rows and columns swapped
-     "dL_dW = np.array([[image[a:a + 3, b:b + 3].sum() for a in range(2)] for b in range(2)])",
+    ("08_redes_convolucionales", "la forma de salida",  # channels last, as Keras writes them
+     "layer_shapes = [(8, 8, 8), (4, 4, 8), (16, 4, 4), (16, 2, 2), (64,), (10,)]",
      "traspuesta"),
 ]
 

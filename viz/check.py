@@ -351,10 +351,14 @@ def _shape_mistake(given: Any, want: tuple) -> tuple[str, str]:
         got = tuple(given)
     except TypeError:
         return "other", tr("the answer is {want}", want=_show(want))
-    if len(got) == len(want) >= 2 and got[::-1] == want:
+    if len(got) == len(want) == 2 and got[::-1] == want:
         return "transposed", tr(
             "the axes are in the other order: {want}, not {given} (rows first: a matrix "
             "that maps n inputs to m outputs as x @ W has shape (n, m))", want=want, given=got)
+    if len(got) == len(want) > 2 and sorted(got) == sorted(want):
+        return "transposed", tr(
+            "the axes are in another order: {want}, not {given} (images here are channels "
+            "first: (channels, height, width))", want=want, given=got)
     if len(got) != len(want):
         return "other", tr("{want} has {n} axes, this has {k}: {given}", want=want,
                            n=len(want), k=len(got), given=got)
