@@ -346,3 +346,40 @@ def test_the_page_fits_the_window_and_the_graph_uses_its_width(browser, tmp_path
             assert facts["font"] == (24 if name == "projector" else 14)
     finally:
         browser.set_window_size(1400, 900)
+
+
+def test_the_page_speaks_spanish_after_set_language(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    viz.set_language("es")
+    try:
+        y, _ = lab_neuron()
+        path = viz.explore(y).save(tmp_path / "es.html")
+        ex = viz.random_exercise(3)
+        sheet = viz.worksheet(ex, hide="grads", seed=7)
+        practice = viz.explore(ex, check=sheet).save(tmp_path / "practica.html")
+    finally:
+        viz.set_language("en")
+    browser.get(path.as_uri())
+    root = browser.find_element("css selector", ".bpl")
+    assert root.get_attribute("lang") == "es"
+    assert browser.find_element("css selector", ".bpl-caption").text.startswith("paso 15 de 15:")
+    titles = [b.get_attribute("title") for b in browser.find_elements("css selector",
+                                                                     ".bpl-controls button")]
+    assert titles[:2] == ["el comienzo (Inicio)", "un paso atrás (←)"]
+    assert "Pase el puntero" in browser.find_element("css selector", ".bpl-panel").text
+    root.send_keys(Keys.HOME)
+    assert "el comienzo: solo se conocen las entradas" in \
+        browser.find_element("css selector", ".bpl-caption").text
+    x1 = next(g for g in browser.find_elements("css selector", ".bpl-graph g.node")
+              if g.find_element("css selector", "title").get_attribute("textContent") == "n0")
+    x1.click()
+    panel = browser.find_element("css selector", ".bpl-panel").text
+    assert "sus caminos hasta la salida" in panel and "suma sobre los caminos" in panel
+    browser.get(practice.as_uri())
+    assert "práctica: complete los espacios en blanco" in \
+        browser.find_element("css selector", ".bpl-panel").text
+    box = browser.find_element("css selector", "input.bpl-answer")
+    box.send_keys("abc")
+    box.send_keys("\t")
+    assert browser.find_element("css selector", ".bpl-verdict").text == "✗ todavía no"
