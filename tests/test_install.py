@@ -115,3 +115,20 @@ def test_hips_autograd_first_then_the_readme_recipe_then_the_demo(dist, tmp_path
     missing = run(python, "setup.py", cwd=lab)
     assert missing.returncode == 1 and "no backprop_lens-*.whl is beside this notebook" in \
         missing.stderr
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists() or shutil.which("git") is None,
+                    reason="needs the checkout to be a git repository")
+def test_the_readmes_git_install_command_installs_the_committed_packages(tmp_path):
+    """README: `pip install "git+file://$PWD"` in a clone (pip 23 and newer)."""
+    venv = tmp_path / "venv"
+    assert run(sys.executable, "-m", "venv", venv).returncode == 0
+    python = venv / "bin" / "python"
+    done = run(python, "-m", "pip", "install", "-q", "--no-deps",
+               f"git+file://{ROOT}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = run(python, "-c", "import importlib.util as u; print(u.find_spec('viz').origin, "
+                "u.find_spec('autograd').origin)")
+    assert found.returncode == 0 and str(venv) in found.stdout, found.stdout + found.stderr
+    site = Path(found.stdout.split()[0]).parent
+    assert (site / "pages" / "explorer.js").exists()
