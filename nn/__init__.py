@@ -10,7 +10,7 @@
 # isort: off
 from . import _clash  # noqa: F401  (first: checks that autograd is this project's engine)
 # isort: on
-from . import data, losses, optim
+from . import callbacks, data, health, losses, optim
 from .activations import (
     ACTIVATIONS,
     ELU,
@@ -24,6 +24,8 @@ from .activations import (
     Step,
     Tanh,
 )
+from .callbacks import Callback, EarlyStopping
+from .health import Recorder
 from .image_layers import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from .layers import Concatenate, Dense, Linear, Sequential
 from .module import Module
@@ -33,10 +35,45 @@ from .scalar import MLP, Layer, Neuron
 from .training import History, accuracy, confusion_matrix, evaluate, fit, predict
 
 __all__ = [
-    "ACTIVATIONS", "ELU", "MLP", "AvgPool2D", "Concatenate", "Conv2D", "Dense", "Flatten",
-    "History", "Identity", "Layer", "LeakyReLU", "Linear", "MaxPool2D", "Module", "Neuron",
-    "PerceptronResult", "ReLU", "Sequential",
-    "Sigmoid", "Sign", "Softmax", "Softplus", "Step", "Tanh", "accuracy", "confusion_matrix",
-    "data", "evaluate", "fit", "from_torch", "losses", "optim", "perceptron_train", "predict",
+    "ACTIVATIONS",
+    "ELU",
+    "MLP",
+    "AvgPool2D",
+    "Callback",
+    "Concatenate",
+    "Conv2D",
+    "Dense",
+    "EarlyStopping",
+    "Flatten",
+    "History",
+    "Identity",
+    "Layer",
+    "LeakyReLU",
+    "Linear",
+    "MaxPool2D",
+    "Module",
+    "Neuron",
+    "PerceptronResult",
+    "ReLU",
+    "Recorder",
+    "Sequential",
+    "Sigmoid",
+    "Sign",
+    "Softmax",
+    "Softplus",
+    "Step",
+    "Tanh",
+    "accuracy",
+    "callbacks",
+    "confusion_matrix",
+    "data",
+    "evaluate",
+    "fit",
+    "from_torch",
+    "health",
+    "losses",
+    "optim",
+    "perceptron_train",
+    "predict",
     "to_torch",
 ]

@@ -33,8 +33,14 @@ class Module:
     def forward(self, *args: Any) -> Any:  # pragma: no cover - every module overrides
         raise NotImplementedError
 
+    _watchers: tuple = ()  # functions told each output (an nn.Recorder's); none by default
+
     def __call__(self, *args: Any) -> Any:
-        return in_scope(self, self.forward, *args)  # nodes remember which module made them
+        out = in_scope(self, self.forward, *args)  # nodes remember which module made them
+        if self._watchers:
+            for watch in self._watchers:
+                watch(self, out)
+        return out
 
     # ---------------------------------------------------------------- what a module holds
 

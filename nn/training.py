@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import json
 import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,8 @@ from autograd import Tensor, Value, no_grad
 from autograd.language import tr
 
 from . import checks, losses
+from .callbacks import Callback
+from .health import Recorder
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
 
@@ -32,6 +36,37 @@ class History:
 
     history: dict[str, list[float]] = field(default_factory=dict)
     epoch: list[int] = field(default_factory=list)
+    # fit(watch=…): each layer's health, one number per recording (see nn.health), and the
+    # training steps (0-based, counted over all epochs) at which each recording was made
+    health: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    health_steps: list[int] = field(default_factory=list)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the history (curves, epochs, health) as JSON: plain numbers, no pickle."""
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"History.save: the folder {path.parent} does not exist")
+        path.write_text(json.dumps({"history": self.history, "epoch": self.epoch,
+                                    "health": self.health,
+                                    "health_steps": self.health_steps}), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> History:
+        """A history written by :meth:`save`."""
+        path = Path(path)
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ValueError(f"History.load: {path.name} is not a saved history ({error})") \
+                from None
+        if not isinstance(saved, dict) or not isinstance(saved.get("history"), dict):
+            raise ValueError(f"History.load: {path.name} is not a saved history")
+        return cls({k: [float(v) for v in vs] for k, vs in saved["history"].items()},
+                   [int(e) for e in saved.get("epoch", [])],
+                   {layer: {stat: [float(v) for v in vs] for stat, vs in stats.items()}
+                    for layer, stats in saved.get("health", {}).items()},
+                   [int(s) for s in saved.get("health_steps", [])])
 
     def __getitem__(self, key: str) -> list[float]:
         return self.history[key]
@@ -69,7 +104,8 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
         optimizer: Optimizer | None = None, epochs: int = 1, batch_size: int | None = None,
         shuffle: bool = True, validation_data: tuple[Any, Any] | None = None,
         metrics: Sequence[str] = ("accuracy",), verbose: bool = True, seed: int = 0,
-        l2: float = 0.0, schedule: Any = None) -> History:
+        l2: float = 0.0, schedule: Any = None, callbacks: Sequence[Callback] = (),
+        watch: bool | int = False) -> History:
     """Train ``model`` on (X, y) with mini-batches and return the History.
 
     Each batch: zero the gradients, forward, ``loss(prediction, target)`` (+ ``l2`` times
@@ -79,6 +115,11 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     gives the same shuffles, so a run can be repeated exactly. Models of Values are fed
     one example at a time; models of Tensors a whole batch at once. If the loss stops being
     finite (training diverged), ``fit`` raises ``FloatingPointError`` before the bad step.
+
+    ``callbacks``: :mod:`nn.callbacks` objects (``EarlyStopping``, or your own), told of each
+    epoch and batch. ``watch=True`` records each layer's health once an epoch, at its first
+    step (``watch=k``: every k-th step, counted over all epochs) into ``history.health`` (see
+    :mod:`nn.health`); off, it costs nothing.
     """
     X, y = _examples(X, y, "fit")
     if not callable(loss):
@@ -105,15 +146,54 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     if schedule is not None and not isinstance(schedule, Schedule):
         raise TypeError(f"fit: schedule must be an nn.optim schedule (StepLR, ExponentialLR, "
                         f"InverseTimeDecay), got {type(schedule).__name__}")
+    callbacks = list(callbacks)
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise TypeError(f"fit: callbacks must be nn.callbacks objects (EarlyStopping, or "
+                            f"a subclass of Callback), got {type(cb).__name__}")
+    if watch is not True and watch is not False and (
+            isinstance(watch, bool) or not isinstance(watch, int) or watch < 1):
+        raise ValueError(f"fit: watch must be True, False or a positive integer (record every "
+                         f"k-th step), got {watch!r}")
     optimizer = optimizer or SGD(model.parameters(), lr=0.01)
+    keys = ["loss", *(["accuracy"] if metrics else [])]
+    keys += [f"val_{k}" for k in keys] if validation_data is not None else []
+    history = History()
+    for cb in callbacks:
+        cb.model, cb.history, cb.stop_training = model, history, False
+    for cb in callbacks:  # (may refuse, as EarlyStopping does an unknown monitor)
+        cb.on_train_begin({"keys": keys})
+    per_epoch = -(-len(X) // (batch_size or len(X)))  # steps in an epoch
+    every = 0 if watch is False else per_epoch if watch is True else watch
+    recorder = Recorder(model, optimizer, every) if every else None
+    try:
+        _train(model, X, y, loss, optimizer, epochs, batch_size, shuffle, validation_data,
+               metrics, verbose, seed, l2, schedule, callbacks, recorder, history)
+    finally:
+        if recorder is not None:
+            recorder.close()
+            history.health, history.health_steps = recorder.health, recorder.recorded_steps
+    for cb in callbacks:
+        cb.on_train_end({key: values[-1] for key, values in history.history.items()})
+    model.eval()
+    return history
+
+
+def _train(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable, optimizer: Optimizer,
+           epochs: int, batch_size: int | None, shuffle: bool, validation_data: Any,
+           metrics: Sequence[str], verbose: bool, seed: int, l2: float, schedule: Any,
+           callbacks: list[Callback], recorder: Recorder | None, history: History) -> None:
+    """fit's loop, its arguments checked."""
     weights = model.weights()
     rng = np.random.default_rng(seed)
     n = len(X)
     size = n if batch_size is None else batch_size
-    history = History()
     forward = _forwarder(model)
+    take_step = optimizer.step if recorder is None else recorder.step
     bar = tqdm(range(1, epochs + 1), disable=not verbose, desc="fit", unit="epoch")
     for epoch in bar:
+        for cb in callbacks:
+            cb.on_epoch_begin(epoch, {})
         model.train()
         order = rng.permutation(n) if shuffle else np.arange(n)
         total, correct = 0.0, 0.0
@@ -131,8 +211,10 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
                     "Try a smaller learning rate (it is {lr}) or standardized inputs.",
                     value=value, epoch=epoch, k=k, lr=f"{optimizer.lr:g}"))
             L.backward()
-            optimizer.step()
+            take_step()
             total += value * len(batch)
+            for cb in callbacks:
+                cb.on_batch_end(k, {"loss": value})
             if metrics:
                 correct += accuracy(prediction, y[batch], loss) * len(batch)
         values = {"loss": total / n}
@@ -146,8 +228,10 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
         if schedule is not None:
             schedule.step()
         bar.set_postfix({k: f"{v:.4g}" for k, v in values.items()}, refresh=False)
-    model.eval()
-    return history
+        for cb in callbacks:
+            cb.on_epoch_end(epoch, dict(values))
+        if any(cb.stop_training for cb in callbacks):
+            break
 
 
 def evaluate(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
