@@ -25,6 +25,7 @@ from .activations import (
     Tanh,
 )
 from .callbacks import Callback, EarlyStopping
+from .diagnose import Diagnosis, Finding, diagnose
 from .health import Recorder
 from .image_layers import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from .layers import Concatenate, Dense, Linear, Sequential
@@ -43,7 +44,9 @@ __all__ = [
     "Concatenate",
     "Conv2D",
     "Dense",
+    "Diagnosis",
     "EarlyStopping",
+    "Finding",
     "Flatten",
     "History",
     "Identity",
@@ -67,6 +70,7 @@ __all__ = [
     "callbacks",
     "confusion_matrix",
     "data",
+    "diagnose",
     "evaluate",
     "fit",
     "from_torch",

@@ -40,6 +40,7 @@ class History:
     # training steps (0-based, counted over all epochs) at which each recording was made
     health: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     health_steps: list[int] = field(default_factory=list)
+    loss: str = ""  # the loss function's name (what nn.diagnose checks against the output)
 
     def save(self, path: str | Path) -> Path:
         """Write the history (curves, epochs, health) as JSON: plain numbers, no pickle."""
@@ -48,7 +49,8 @@ class History:
             raise FileNotFoundError(f"History.save: the folder {path.parent} does not exist")
         path.write_text(json.dumps({"history": self.history, "epoch": self.epoch,
                                     "health": self.health,
-                                    "health_steps": self.health_steps}), encoding="utf-8")
+                                    "health_steps": self.health_steps, "loss": self.loss}),
+                        encoding="utf-8")
         return path
 
     @classmethod
@@ -66,7 +68,7 @@ class History:
                    [int(e) for e in saved.get("epoch", [])],
                    {layer: {stat: [float(v) for v in vs] for stat, vs in stats.items()}
                     for layer, stats in saved.get("health", {}).items()},
-                   [int(s) for s in saved.get("health_steps", [])])
+                   [int(s) for s in saved.get("health_steps", [])], str(saved.get("loss", "")))
 
     def __getitem__(self, key: str) -> list[float]:
         return self.history[key]
@@ -158,7 +160,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     optimizer = optimizer or SGD(model.parameters(), lr=0.01)
     keys = ["loss", *(["accuracy"] if metrics else [])]
     keys += [f"val_{k}" for k in keys] if validation_data is not None else []
-    history = History()
+    history = History(loss=getattr(loss, "__name__", ""))
     for cb in callbacks:
         cb.model, cb.history, cb.stop_training = model, history, False
     for cb in callbacks:  # (may refuse, as EarlyStopping does an unknown monitor)
