@@ -185,6 +185,13 @@ _SPANISH = {
     "{n} clases",
     "check the loss and the output layer, balance the classes, or train longer": "revise la "
     "pérdida y la capa de salida, equilibre las clases, o entrene más",
+    "gradient size (log), from": "tamaño del gradiente (log), desde",
+    # viz.plot_training
+    "loss and metrics": "pérdida y métricas", "activations: mean ± std":
+    "activaciones: media ± desvío", "gradient norm": "norma del gradiente",
+    "update / weight (band: 1e-4 to 1e-2)": "paso / peso (franja: 1e-4 a 1e-2)",
+    "train with fit(..., watch=True)\nto record this": "entrene con fit(..., watch=True)\n"
+    "para registrar esto",
     # the command line
     "wrote {path}": "escrito: {path}",
     # the backward pass, step by step (GIF captions)

@@ -67,8 +67,34 @@ def main() -> None:
     loss.label = "L"
     report = viz.check(loss, grads={"w2": 0.09247804, "b": 0.8808, "p": 1 / (1 - p.data)})
     viz.save(viz.draw_graph(loss, check=report), HERE / "checked.png")
+    training_health()
     for path in sorted(HERE.iterdir()):
         print(f"wrote {path}")
+
+
+def training_health() -> None:
+    """Five sigmoid layers on the moons: the gradient vanishes toward the input (#23)."""
+    import matplotlib.pyplot as plt
+
+    X, y = nn.data.two_moons(200, noise=0.1, seed=0)
+    model = nn.Sequential(nn.Dense(16, "sigmoid", input_dim=2, seed=0),
+                          *[nn.Dense(16, "sigmoid", seed=k) for k in range(1, 5)],
+                          nn.Dense(1, "sigmoid", seed=9))
+    history = nn.fit(model, X, y, loss=losses.binary_cross_entropy, epochs=30, batch_size=20,
+                     optimizer=nn.optim.SGD(model.parameters(), lr=0.5), watch=5,
+                     verbose=False, validation_data=(X, y))
+    for language in ("en", "es"):
+        viz.set_language(language)
+        viz.save(viz.plot_training(history)[0], HERE / f"training_{language}.png")
+        plt.close("all")
+    viz.set_language("en")
+    x = Value(0.5, label="x")
+    h = x
+    for k in range(6):
+        h = (h * Value(3.0, label=f"w{k + 1}") + Value(-1.0, label=f"b{k + 1}")).sigmoid()
+    h.label = "y"
+    h.backward()
+    viz.save(viz.draw_graph(h, color_by="grad", rankdir="TB"), HERE / "grad_shades.png")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from .render import GraphvizMissing
 from .saving import save
 from .steps import backward_steps, save_gif, save_steps
 from .theme import THEMES, Theme, get_theme, set_theme
+from .training_plots import plot_training
 from .update_check import check_step
 from .worksheet import Blank, Worksheet, random_exercise, worksheet
 
@@ -55,6 +56,7 @@ __all__ = [
     "plot_images",
     "plot_neuron_response",
     "plot_runs",
+    "plot_training",
     "plot_weights",
     "random_exercise",
     "save",

@@ -12,6 +12,7 @@ its label, data and grad, and the operations in between.
 from __future__ import annotations
 
 import html
+import math
 import re
 import warnings
 from collections.abc import Callable, Sequence
@@ -22,6 +23,7 @@ import graphviz
 import numpy as np
 
 from autograd import Node, edge_grad, forward_order
+from autograd.language import tr
 from autograd.ops import subscript, symbol
 
 from .render import DOT_TIMEOUT, render_bytes
@@ -66,7 +68,7 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
                max_long_wires: int | None = MAX_LONG_WIRES,
                theme: str | Theme | None = None, expand: bool | Sequence[str] = False,
                focus: Node | None = None, depth: int = 3, summary: bool = False,
-               check: Any = None) -> Diagram:
+               check: Any = None, color_by: str | None = None) -> Diagram:
     """A ``graphviz.Digraph`` of everything ``root`` was computed from.
 
     Gradients are drawn once ``root`` has one (after ``backward()``), never before.
@@ -95,11 +97,57 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     A loss from ``nn.losses`` (anything whose nodes record a scope with a ``gate`` name) is
     drawn as one gate, ``BCE`` or ``MSE``, with the loss's gradient on its input wires;
     ``expand=True`` (or a list of loss names, ``["binary_cross_entropy"]``) draws its inside.
+
+    ``color_by="grad"`` shades each gate by the size of its gradient (the root mean square of
+    ∂root/∂node) on a log scale, light for small, with a legend: a gradient that vanishes
+    along the depth of a network is seen at a glance.
     """
-    return _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
-                    max_nodes, max_long_wires=max_long_wires, theme=theme,
-                    expand=expand, focus=focus, depth=depth, summary=summary,
-                    marks=None if check is None else check.marks()).graph()
+    if color_by not in (None, "grad"):
+        raise ValueError(f"draw_graph: color_by must be None or 'grad', got {color_by!r}")
+    fill = None
+    if color_by == "grad":
+        if not has_grad(root):
+            raise ValueError("draw_graph: color_by='grad' needs gradients: call backward() "
+                             "on the root first")
+        fill, legend = _grad_shades(root)
+    graph = _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
+                     max_nodes, max_long_wires=max_long_wires, theme=theme,
+                     expand=expand, focus=focus, depth=depth, summary=summary, fill=fill,
+                     marks=None if check is None else check.marks()).graph()
+    if fill is not None:
+        graph.node("grad_legend", legend, shape="plaintext")
+    return graph
+
+
+GRAD_SHADES = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0")  # YlGnBu: light = small
+
+
+def _grad_shades(root: Node) -> tuple[Callable[[Node], str], str]:
+    """A fill for each gate from the size of its gradient (log scale, five shades) and the
+    legend that says which size each shade stands for."""
+    sizes = {}
+    for node in forward_order(root):
+        if node.parents and node.grad is not None:
+            g = np.asarray(node.grad, dtype=np.float64)
+            sizes[id(node)] = float(np.sqrt(np.mean(g * g))) if g.size else 0.0
+    positive = [s for s in sizes.values() if s > 0]
+    low, high = (math.log10(min(positive)), math.log10(max(positive))) if positive else (0, 0)
+    width = (high - low) / len(GRAD_SHADES) or 1.0
+
+    def shade(size: float) -> int:
+        if size <= 0:
+            return 0
+        return min(int((math.log10(size) - low) / width), len(GRAD_SHADES) - 1)
+
+    def fill(node: Node) -> str:
+        return GRAD_SHADES[shade(sizes[id(node)])] if id(node) in sizes else "white"
+
+    cells = "".join(f'<td bgcolor="{c}">{fmt(10 ** (low + k * width), 2)}</td>'
+                    for k, c in enumerate(GRAD_SHADES))
+    legend = (f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="4"><tr><td '
+              f'colspan="{len(GRAD_SHADES)}">{html.escape(tr("gradient size (log), from"))}'
+              f"</td></tr><tr>{cells}</tr></table>>")
+    return fill, legend
 
 
 def save(graph: graphviz.Digraph | graphviz.Source, path: str | Path,
