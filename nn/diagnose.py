@@ -4,8 +4,10 @@ Each finding has a ``kind``, its evidence (layer, epoch, numbers) and what to tr
 kinds, and when each is found (thresholds are part of the contract, and tested on runs that
 show each one and on healthy runs that must show none):
 
-- ``divergence``: an epoch's loss is more than 1.5 times the lowest loss before it (the
-  learning rate is too large: the loss jumps or oscillates); names the first such epoch.
+- ``divergence``: an epoch's loss is more than 1.5 times the lowest loss before it, and above
+  it by more than a tenth of the first epoch's loss (the learning rate is too large: the loss
+  jumps or oscillates; the second condition keeps a well-trained run's noise near 0 from
+  counting); names the first such epoch.
 - ``plateau``: over 5 or more epochs the loss changed by less than 1% of its first value and
   is not near 0 (a learning rate too small, no nonlinearity, or dead units).
 - ``no_nonlinearity`` (with ``model``): two or more layers with parameters and no
@@ -132,7 +134,8 @@ def diagnose(history: Any, model: Module | None = None, data: Any = None) -> Dia
 def _divergence(loss: list[float]) -> list[Finding]:
     for e in range(1, len(loss)):
         best = min(loss[:e])
-        if not math.isfinite(loss[e]) or loss[e] > 1.5 * best:
+        if not math.isfinite(loss[e]) or (loss[e] > 1.5 * best and
+                                           loss[e] - best > 0.1 * loss[0]):
             return [Finding("divergence", tr(
                 "at epoch {epoch} the loss jumped to {value:.4g}, {ratio:.1f} times its lowest "
                 "before ({best:.4g})", epoch=e + 1, value=loss[e], ratio=loss[e] / best,

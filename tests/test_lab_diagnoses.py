@@ -6,6 +6,7 @@ that exercise's check, and the check's output names the mistake in Spanish.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def _output(cell) -> str:
         elif out.get("output_type") == "error":
             text.append(f"{out['ename']}: {out['evalue']}")
         data = out.get("data", {})
-        text.append(re.sub(r"<[^>]+>", " ", data.get("text/html", data.get("text/plain", ""))))
+        text.append(html.unescape(re.sub(r"<[^>]+>", " ",
+                                         data.get("text/html", data.get("text/plain", "")))))
     return "\n".join(text)
 
 
@@ -75,3 +77,27 @@ def test_the_labs_mistake_is_named_in_its_exercises_check(lab, question, answer,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     shown = _output(notebook.cells[check])
     assert words in shown, shown[-3000:]
+
+
+def test_lab_9_asks_for_each_problem_by_name_and_checks_each_fix():
+    """The student version of lab 9: a wrong name is marked wrong, a fix that does not fix is
+    shown with the diagnosis's findings."""
+    path = ROOT / "09_por_que_no_aprende.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    todos = [k for k, c in enumerate(notebook.cells) if "todo" in c.metadata.get("tags", [])]
+    names, fixes = todos
+    notebook.cells[names].source += ('\nproblems = {"1": "divergence", "2": "saturation", '
+                                     '"3": "dead_relu", "4": "plateau", '
+                                     '"5": "no_nonlinearity", "6": "loss_output_mismatch"}')
+    notebook.cells[fixes].source += ('\nlr_case1 = 20.0\nactivation_case2 = "relu"\n'
+                                     'activation_case3 = "leaky_relu"')
+    check = next(k for k in range(fixes + 1, len(notebook.cells))
+                 if notebook.cells[k].cell_type == "code")
+    notebook.cells = notebook.cells[:check + 1]
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    named = _output(notebook.cells[names + 1])
+    assert "5 de 6 respuestas correctas" in named and "la respuesta es 'vanishing_gradients'" in \
+        named
+    fixed = _output(notebook.cells[check])
+    assert "2 de 3 respuestas correctas" in fixed and "divergence" in fixed
