@@ -94,7 +94,10 @@ def training_health() -> None:
         h = (h * Value(3.0, label=f"w{k + 1}") + Value(-1.0, label=f"b{k + 1}")).sigmoid()
     h.label = "y"
     h.backward()
-    viz.save(viz.draw_graph(h, color_by="grad", rankdir="TB"), HERE / "grad_shades.png")
+    for language, name in (("en", "grad_shades.png"), ("es", "grad_shades_es.png")):
+        viz.set_language(language)
+        viz.save(viz.draw_graph(h, color_by="grad"), HERE / name)
+    viz.set_language("en")
 
 
 if __name__ == "__main__":
