@@ -23,8 +23,9 @@ show each one and on healthy runs that must show none):
   the flat tails at most recordings, in a run whose loss fell by less than half.
 - ``overfitting`` (with validation data): the validation loss ends more than 10% above its
   lowest, reached 3 or more epochs before the end, while the training loss kept falling.
-- ``one_class`` (with ``model`` and ``data``): 95% or more of the predictions are one class,
-  while the targets hold two or more classes and none has more than 90% of them.
+- ``one_class`` (with ``model`` and ``data``, targets that are classes): 95% or more of the
+  predictions are one class, while the targets hold two or more classes and none has more
+  than 90% of them.
 - ``loss_output_mismatch`` (with ``model``): the loss does not fit the last layer's output:
   ``cross_entropy`` (which takes logits) after a softmax, sigmoid, tanh or ReLU; MSE after a
   softmax; ``binary_cross_entropy`` (which takes probabilities) after anything but a sigmoid.
@@ -268,8 +269,10 @@ def _one_class(model: Module, data: Any) -> list[Finding]:
     from .training import predict
 
     X, y = data
-    out = np.asarray(predict(model, X))
     y = np.asarray(y)
+    if not np.all(np.equal(np.mod(y, 1), 0)):  # targets that are not classes: a regression
+        return []
+    out = np.asarray(predict(model, X))
     if out.ndim == 2 and out.shape[1] > 1:
         predicted = out.argmax(axis=1)
         truth = y.argmax(axis=1) if y.ndim == 2 else y.reshape(-1)

@@ -78,7 +78,7 @@ def watched_layers(model: Module) -> list[_Layer]:
     for k, (name, module) in enumerate(children):
         if not module.parameters():
             continue
-        output, kind = module, _kind(getattr(module, "activation", None), module)
+        output, kind = module, _kind(module)
         after = children[k + 1][1] if k + 1 < len(children) else None
         if after is not None and type(after).__name__ in _ACTIVATION_MODULES:
             output, kind = after, _ACTIVATION_MODULES[type(after).__name__]
@@ -88,9 +88,15 @@ def watched_layers(model: Module) -> list[_Layer]:
     return found
 
 
-def _kind(activation: Any, module: Module) -> str | None:
-    if activation is None and hasattr(module, "neurons"):  # a Layer of neurons
+def _kind(module: Module) -> str | None:
+    """The name of a layer's activation ("linear" for none), or None when it is not known
+    (a function given as the activation, or a module of several parts, as Concatenate)."""
+    if hasattr(module, "neurons"):  # a Layer of neurons
         activation = module.neurons[0].activation
+    elif hasattr(module, "activation"):  # Linear, Dense, Conv2D, Neuron
+        activation = module.activation
+    else:
+        return None
     if activation is None:
         return "linear"
     return activation if isinstance(activation, str) else None

@@ -164,3 +164,20 @@ def test_diagnose_refuses_what_is_not_a_history():
         nn.diagnose({"loss": [1.0]})
     with pytest.raises(TypeError, match=r"diagnose: model must be an nn model"):
         nn.diagnose(nn.History({"loss": [1.0]}), model=object())
+
+
+def test_a_skip_connection_network_is_not_taken_for_a_linear_one():
+    """Seed 004's second XOR network: Concatenate(Dense(tanh), Identity) then Dense(tanh)."""
+    x, y = nn.data.parity(2)
+    model = nn.Sequential(nn.Concatenate(nn.Dense(2, "tanh", input_dim=2, seed=0),
+                                         nn.Identity()), nn.Dense(1, "tanh", seed=1))
+    diagnosis, _ = run(model, x, y, losses.mse, optim.Adam(model.parameters(), lr=0.05), 200)
+    assert "no_nonlinearity" not in diagnosis.kinds, str(diagnosis)
+
+
+def test_a_regression_is_never_said_to_predict_one_class():
+    model = nn.Sequential(nn.Dense(1, input_dim=3, seed=0))
+    target = np.abs(REG_Y) + 0.6  # every target above 0.5, none a class
+    diagnosis, _ = run(model, REG_X, target, losses.mse, optim.SGD(model.parameters(), lr=1e-9),
+                       2)
+    assert "one_class" not in diagnosis.kinds
