@@ -215,3 +215,22 @@ def test_watch_true_records_once_an_epoch_at_its_first_step():
     history = nn.fit(model, X, Y, epochs=3, batch_size=3, watch=True, verbose=False)  # 3/epoch
     assert history.health_steps == [0, 3, 6]
     assert len(history.health["layers.0"]["grad_norm"]) == 3
+
+
+OPTIMIZERS = sorted({c.__name__ for c in vars(nn.optim).values() if isinstance(c, type)
+                     and issubclass(c, nn.optim.Optimizer) and c is not nn.optim.Optimizer})
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_every_optimizer_records_its_own_step(name):
+    model = tensor_model()
+    opt = getattr(nn.optim, name)(model.parameters())
+    before = [layer.W.numpy().copy() for layer in model.layers]
+    with nn.Recorder(model, opt) as recorder:
+        opt.zero_grad()
+        nn.losses.mse(model(Tensor(X)), Y).backward()
+        recorder.step()
+    for layer, W0, name_ in zip(model.layers, before, recorder.health):
+        expected = np.linalg.norm(layer.W.numpy() - W0) / np.linalg.norm(W0)
+        assert recorder.health[name_]["update_ratio"][0] == pytest.approx(expected)
+        assert expected > 0
