@@ -41,6 +41,8 @@ class History:
     health: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     health_steps: list[int] = field(default_factory=list)
     loss: str = ""  # the loss function's name (what nn.diagnose checks against the output)
+    # fit(snapshots=k): the parameters (state_dict) at epoch 0, every k-th epoch and the last
+    snapshots: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
 
     def save(self, path: str | Path) -> Path:
         """Write the history (curves, epochs, health) as JSON: plain numbers, no pickle."""
@@ -49,7 +51,9 @@ class History:
             raise FileNotFoundError(f"History.save: the folder {path.parent} does not exist")
         path.write_text(json.dumps({"history": self.history, "epoch": self.epoch,
                                     "health": self.health,
-                                    "health_steps": self.health_steps, "loss": self.loss}),
+                                    "health_steps": self.health_steps, "loss": self.loss,
+                                    "snapshots": {str(e): {k: v.tolist() for k, v in s.items()}
+                                                  for e, s in self.snapshots.items()}}),
                         encoding="utf-8")
         return path
 
@@ -68,7 +72,9 @@ class History:
                    [int(e) for e in saved.get("epoch", [])],
                    {layer: {stat: [float(v) for v in vs] for stat, vs in stats.items()}
                     for layer, stats in saved.get("health", {}).items()},
-                   [int(s) for s in saved.get("health_steps", [])], str(saved.get("loss", "")))
+                   [int(s) for s in saved.get("health_steps", [])], str(saved.get("loss", "")),
+                   {int(e): {k: np.array(v, dtype=np.float64) for k, v in s.items()}
+                    for e, s in saved.get("snapshots", {}).items()})
 
     def __getitem__(self, key: str) -> list[float]:
         return self.history[key]
@@ -107,7 +113,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
         shuffle: bool = True, validation_data: tuple[Any, Any] | None = None,
         metrics: Sequence[str] = ("accuracy",), verbose: bool = True, seed: int = 0,
         l2: float = 0.0, schedule: Any = None, callbacks: Sequence[Callback] = (),
-        watch: bool | int = False) -> History:
+        watch: bool | int = False, snapshots: int | None = None) -> History:
     """Train ``model`` on (X, y) with mini-batches and return the History.
 
     Each batch: zero the gradients, forward, ``loss(prediction, target)`` (+ ``l2`` times
@@ -121,7 +127,9 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     ``callbacks``: :mod:`nn.callbacks` objects (``EarlyStopping``, or your own), told of each
     epoch and batch. ``watch=True`` records each layer's health once an epoch, at its first
     step (``watch=k``: every k-th step, counted over all epochs) into ``history.health`` (see
-    :mod:`nn.health`); off, it costs nothing.
+    :mod:`nn.health`); off, it costs nothing. ``snapshots=k`` keeps the parameters
+    (``model.state_dict()``) at the start, every k-th epoch and the last in
+    ``history.snapshots[epoch]``, for replaying a training without training again.
     """
     X, y = _examples(X, y, "fit")
     if not callable(loss):
@@ -157,6 +165,9 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
             isinstance(watch, bool) or not isinstance(watch, int) or watch < 1):
         raise ValueError(f"fit: watch must be True, False or a positive integer (record every "
                          f"k-th step), got {watch!r}")
+    if snapshots is not None:
+        callbacks.append(_Snapshots(checks.positive_int(snapshots, "snapshots", "fit",
+                                                        " (every k epochs), or None"), epochs))
     optimizer = optimizer or SGD(model.parameters(), lr=0.01)
     keys = ["loss", *(["accuracy"] if metrics else [])]
     keys += [f"val_{k}" for k in keys] if validation_data is not None else []
@@ -179,6 +190,29 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
         cb.on_train_end({key: values[-1] for key, values in history.history.items()})
     model.eval()
     return history
+
+
+class _Snapshots(Callback):
+    """fit(snapshots=k): the model's parameters at the start, every k-th epoch and the last."""
+
+    def __init__(self, every: int, epochs: int) -> None:
+        self.every, self.epochs = every, epochs
+
+    def _keep(self, epoch: int) -> None:
+        self.history.snapshots[epoch] = {k: np.array(v, dtype=np.float64)
+                                         for k, v in self.model.state_dict().items()}
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        self._keep(0)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        if epoch % self.every == 0 or epoch == self.epochs:
+            self._keep(epoch)
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        last = self.history.epoch[-1] if self.history.epoch else 0
+        if last not in self.history.snapshots:  # stopped early: the epoch it ended at
+            self._keep(last)
 
 
 def _train(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable, optimizer: Optimizer,

@@ -234,3 +234,24 @@ def test_every_optimizer_records_its_own_step(name):
         expected = np.linalg.norm(layer.W.numpy() - W0) / np.linalg.norm(W0)
         assert recorder.health[name_]["update_ratio"][0] == pytest.approx(expected)
         assert expected > 0
+
+
+def test_snapshots_keep_the_parameters_every_k_epochs_and_the_last(tmp_path):
+    count = Count()  # copies the weights at each epoch's end, independently
+    model = tensor_model()
+    start = _copy(model)
+    history = nn.fit(model, X, Y, epochs=5, snapshots=2, callbacks=[count], verbose=False)
+    assert sorted(history.snapshots) == [0, 2, 4, 5]
+    for epoch, saved in history.snapshots.items():
+        expected = start if epoch == 0 else count.snapshot[epoch]
+        assert all(np.array_equal(saved[k], expected[k]) for k in expected)
+    loaded = nn.History.load(history.save(tmp_path / "h.json"))
+    assert sorted(loaded.snapshots) == [0, 2, 4, 5]
+    assert all(np.array_equal(loaded.snapshots[4][k], history.snapshots[4][k])
+               for k in history.snapshots[4])
+    with pytest.raises(ValueError, match=r"fit: snapshots must be a positive integer \(every k "
+                                         r"epochs\), or None, got 0"):
+        nn.fit(tensor_model(), X, Y, snapshots=0, verbose=False)
+    stopped = nn.fit(tensor_model(), X, Y, epochs=10, snapshots=4, verbose=False,
+                     callbacks=[nn.EarlyStopping(monitor="loss", patience=1, min_delta=1e9)])
+    assert sorted(stopped.snapshots) == [0, 3]  # the start and the epoch it stopped at
