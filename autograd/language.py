@@ -192,6 +192,9 @@ _SPANISH = {
     "update / weight (band: 1e-4 to 1e-2)": "paso / peso (franja: 1e-4 a 1e-2)",
     "train with fit(..., watch=True)\nto record this": "entrene con fit(..., watch=True)\n"
     "para registrar esto",
+    # viz.training_replay
+    "play": "reproducir", "pause": "pausa", "one epoch back": "una época atrás",
+    "one epoch on": "una época adelante",
     # the command line
     "wrote {path}": "escrito: {path}",
     # the backward pass, step by step (GIF captions)

@@ -383,3 +383,75 @@ def test_the_page_speaks_spanish_after_set_language(browser, tmp_path):
     box.send_keys("abc")
     box.send_keys("\t")
     assert browser.find_element("css selector", ".bpl-verdict").text == "✗ todavía no"
+
+
+# ---------------------------------------------------------------- the training replay (#24)
+
+
+@pytest.fixture(scope="module")
+def replay_page(tmp_path_factory):
+    import nn
+
+    X, y = nn.data.two_moons(100, noise=0.15, seed=0)
+    model = nn.Sequential(nn.Dense(8, "tanh", input_dim=2, seed=0), nn.Dense(8, "tanh", seed=1),
+                          nn.Dense(1, "sigmoid", seed=2))
+    history = nn.fit(model, X, y, loss=nn.losses.binary_cross_entropy, epochs=300,
+                     optimizer=nn.optim.Adam(model.parameters(), lr=0.02), snapshots=1,
+                     verbose=False)
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    replay = viz.training_replay(model, history, X, y)
+    after = model.state_dict()
+    assert all(np.array_equal(before[k], after[k]) for k in before)  # the model untouched
+    return replay.save(tmp_path_factory.mktemp("replay") / "replay.html"), history
+
+
+def test_the_replay_is_small_and_goes_to_any_epoch(browser, replay_page):
+    path, history = replay_page
+    assert path.stat().st_size <= 2e6  # a 2-8-8-1 network over 300 epochs, every epoch
+    browser.get(path.as_uri())
+    browser.get_log("browser")
+    root = browser.find_element("css selector", ".bplr")
+    assert root.get_attribute("data-epoch") == "0"
+
+    def state():
+        return browser.execute_script(
+            "var r = document.querySelector('.bplr');"
+            "var lines = Array.from(r.querySelectorAll('.bplr-net line')).map(function (l) {"
+            "  return l.getAttribute('stroke') + l.getAttribute('stroke-width'); });"
+            "var c = r.querySelector('.bplr-field');"
+            "var px = Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data"
+            "  .filter(function (_, i) { return i % 4000 === 0; }));"
+            "return [r.dataset.epoch, lines.join(), px.join(), "
+            "  r.querySelector('.bplr-caption').textContent];")
+
+    first = state()
+    browser.execute_script("var s = document.querySelector('.bplr-slider'); s.value = s.max;"
+                           "s.dispatchEvent(new Event('input'));")
+    last = state()
+    assert last[0] == "300" and last[1] != first[1] and last[2] != first[2]
+    loss = float(format(history["loss"][-1], ".4g"))  # as the page writes it: 4 digits
+    accuracy = float(format(history["accuracy"][-1], ".3g"))
+    assert last[3] == f"epoch 300: loss {loss:g}, accuracy {accuracy:g}"
+    browser.find_element("css selector", ".bplr-prev").click()
+    assert root.get_attribute("data-epoch") == "299"
+    browser.execute_script("var s = document.querySelector('.bplr-slider'); s.value = 0;"
+                           "s.dispatchEvent(new Event('input'));")
+    browser.find_element("css selector", ".bplr-play").click()
+    import time
+
+    time.sleep(0.6)
+    assert int(root.get_attribute("data-epoch")) > 0  # playing
+    assert browser.execute_script(
+        "return performance.getEntriesByType('resource').length") == 0  # nothing fetched
+    assert all(e["level"] != "SEVERE" for e in browser.get_log("browser"))
+
+
+def test_a_replay_needs_snapshots_and_says_how():
+    import nn
+
+    X, y = nn.data.two_moons(20, seed=0)
+    model = nn.Sequential(nn.Dense(1, "sigmoid", input_dim=2, seed=0))
+    history = nn.fit(model, X, y, epochs=2, verbose=False)
+    with pytest.raises(ValueError, match=r"training_replay: the history has no snapshots; "
+                                         r"train with nn\.fit\(\.\.\., snapshots=1\)"):
+        viz.training_replay(model, history, X, y)

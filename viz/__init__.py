@@ -22,6 +22,7 @@ from .plots import (
     plot_weights,
 )
 from .render import GraphvizMissing
+from .replay import Replay, training_replay
 from .saving import save
 from .steps import backward_steps, save_gif, save_steps
 from .theme import THEMES, Theme, get_theme, set_theme
@@ -37,6 +38,7 @@ __all__ = [
     "Explanation",
     "Explorer",
     "GraphvizMissing",
+    "Replay",
     "Theme",
     "Worksheet",
     "backward_steps",
@@ -64,5 +66,6 @@ __all__ = [
     "save_steps",
     "set_language",
     "set_theme",
+    "training_replay",
     "worksheet",
 ]
