@@ -192,6 +192,11 @@ _SPANISH = {
     "update / weight (band: 1e-4 to 1e-2)": "paso / peso (franja: 1e-4 a 1e-2)",
     "train with fit(..., watch=True)\nto record this": "entrene con fit(..., watch=True)\n"
     "para registrar esto",
+    # the live view
+    "fit(live=True): import viz to see the training live; training without it":
+        "fit(live=True): importe viz para ver el entrenamiento en vivo; se entrena sin verlo",
+    "fit(live=True): the live view needs a notebook (Jupyter); training without it":
+        "fit(live=True): la vista en vivo necesita un cuaderno (Jupyter); se entrena sin ella",
     # viz.training_replay
     "play": "reproducir", "pause": "pausa", "one epoch back": "una época atrás",
     "one epoch on": "una época adelante",

@@ -113,7 +113,8 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
         shuffle: bool = True, validation_data: tuple[Any, Any] | None = None,
         metrics: Sequence[str] = ("accuracy",), verbose: bool = True, seed: int = 0,
         l2: float = 0.0, schedule: Any = None, callbacks: Sequence[Callback] = (),
-        watch: bool | int = False, snapshots: int | None = None) -> History:
+        watch: bool | int = False, snapshots: int | None = None,
+        live: bool = False) -> History:
     """Train ``model`` on (X, y) with mini-batches and return the History.
 
     Each batch: zero the gradients, forward, ``loss(prediction, target)`` (+ ``l2`` times
@@ -130,6 +131,9 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     :mod:`nn.health`); off, it costs nothing. ``snapshots=k`` keeps the parameters
     (``model.state_dict()``) at the start, every k-th epoch and the last in
     ``history.snapshots[epoch]``, for replaying a training without training again.
+    ``live=True`` shows the training as it goes in Jupyter (``viz``'s live view: the loss,
+    and the decision boundary for two input features), updated in place a few times a
+    second at most; elsewhere it only says so in one line.
     """
     X, y = _examples(X, y, "fit")
     if not callable(loss):
@@ -165,6 +169,10 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
             isinstance(watch, bool) or not isinstance(watch, int) or watch < 1):
         raise ValueError(f"fit: watch must be True, False or a positive integer (record every "
                          f"k-th step), got {watch!r}")
+    if not isinstance(live, bool):
+        raise TypeError(f"fit: live must be True or False, got {live!r}")
+    if live:
+        callbacks.append(_live_view(model, X, y, loss))
     if snapshots is not None:
         callbacks.append(_Snapshots(checks.positive_int(snapshots, "snapshots", "fit",
                                                         " (every k epochs), or None"), epochs))
@@ -179,6 +187,8 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
     per_epoch = -(-len(X) // (batch_size or len(X)))  # steps in an epoch
     every = 0 if watch is False else per_epoch if watch is True else watch
     recorder = Recorder(model, optimizer, every) if every else None
+    if recorder is not None:  # filled as it is recorded (a live view reads it)
+        history.health, history.health_steps = recorder.health, recorder.recorded_steps
     try:
         _train(model, X, y, loss, optimizer, epochs, batch_size, shuffle, validation_data,
                metrics, verbose, seed, l2, schedule, callbacks, recorder, history)
@@ -190,6 +200,17 @@ def fit(model: Module, X: Any, y: Any, loss: Callable = losses.mse,
         cb.on_train_end({key: values[-1] for key, values in history.history.items()})
     model.eval()
     return history
+
+
+# What draws fit(live=True): viz registers it when imported (nn does not depend on viz).
+LIVE_VIEWS: list[Callable[..., Callback]] = []
+
+
+def _live_view(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable) -> Callback:
+    if not LIVE_VIEWS:  # never an error: training goes on, without the view
+        print(tr("fit(live=True): import viz to see the training live; training without it"))
+        return Callback()
+    return LIVE_VIEWS[-1](model, X, y, loss)
 
 
 class _Snapshots(Callback):

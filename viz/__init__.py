@@ -10,6 +10,7 @@ from .check import CheckReport, CheckRow, check, check_answer
 from .diagram import draw_graph
 from .explain import Explanation, explain
 from .explore import Explorer, explore
+from .live import LiveView
 from .network import draw_network
 from .plots import (
     plot_activation,
@@ -38,6 +39,7 @@ __all__ = [
     "Explanation",
     "Explorer",
     "GraphvizMissing",
+    "LiveView",
     "Replay",
     "Theme",
     "Worksheet",
