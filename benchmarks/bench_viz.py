@@ -131,9 +131,38 @@ def explorer() -> None:
                     f"{'met' if size < 2e6 else 'NOT met'}") if target == 1_000 else ""
             print(f"  {n:8,} nodes: build {t_build:6.2f}s   file {size / 1e6:6.2f} MB   "
                   f"interactive after {ready:5.2f}s{goal}")
+        replay(driver)
     finally:
         if driver is not None:
             driver.quit()
+
+
+def replay(driver) -> None:
+    """viz.training_replay of a 2-8-8-1 network over 300 epochs, every epoch kept (#24):
+    build time, file size and time to interactive (goals: <= 2 MB, < 1 s)."""
+    import nn
+    from viz import training_replay
+
+    X, y = nn.data.two_moons(200, noise=0.15, seed=0)
+    model = nn.Sequential(nn.Dense(8, "tanh", input_dim=2, seed=0), nn.Dense(8, "tanh", seed=1),
+                          nn.Dense(1, "sigmoid", seed=2))
+    history = nn.fit(model, X, y, loss=nn.losses.binary_cross_entropy, epochs=300,
+                     optimizer=nn.optim.Adam(model.parameters(), lr=0.02), snapshots=1,
+                     verbose=False)
+    with tempfile.TemporaryDirectory() as folder:
+        t0 = time.perf_counter()
+        page = training_replay(model, history, X, y).save(Path(folder) / "replay.html")
+        t_build = time.perf_counter() - t0
+        size = page.stat().st_size
+        ready = float("nan")
+        if driver is not None:
+            driver.get(page.as_uri())
+            ready = float(driver.execute_script(
+                "return document.querySelector('.bplr').dataset.ready")) / 1000
+    met = size <= 2e6 and ready < 1
+    print(f"training replay, 2-8-8-1 over 300 epochs (301 snapshots): build {t_build:.2f}s   "
+          f"file {size / 1e6:.2f} MB   interactive after {ready:.2f}s   goals <= 2 MB, < 1 s: "
+          f"{'met' if met else 'NOT met'}")
 
 
 if __name__ == "__main__":
