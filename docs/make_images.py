@@ -68,7 +68,7 @@ def main() -> None:
     report = viz.check(loss, grads={"w2": 0.09247804, "b": 0.8808, "p": 1 / (1 - p.data)})
     viz.save(viz.draw_graph(loss, check=report), HERE / "checked.png")
     training_health()
-    live_frame()
+    # (live.png is a screenshot of fit(live=True)'s HTML view in headless Chromium)
     for path in sorted(HERE.iterdir()):
         print(f"wrote {path}")
 
@@ -99,20 +99,6 @@ def training_health() -> None:
         viz.set_language(language)
         viz.save(viz.draw_graph(h, color_by="grad"), HERE / name)
     viz.set_language("en")
-
-
-def live_frame() -> None:
-    """The last frame fit(live=True) shows in Jupyter (drawn here without a kernel)."""
-    from viz.live import LiveView
-
-    X, y = nn.data.two_moons(200, noise=0.15, seed=0)
-    model = nn.Sequential(nn.Dense(8, "tanh", input_dim=2, seed=0), nn.Dense(8, "tanh", seed=1),
-                          nn.Dense(1, "sigmoid", seed=2))
-    history = nn.fit(model, X, y, loss=losses.binary_cross_entropy, epochs=300,
-                     optimizer=nn.optim.Adam(model.parameters(), lr=0.02), verbose=False)
-    view = LiveView(model, X, y, losses.binary_cross_entropy)
-    view.model, view.history = model, history
-    (HERE / "live.png").write_bytes(view._png())
 
 
 if __name__ == "__main__":

@@ -40,8 +40,9 @@ def test_the_live_view_is_one_figure_updated_in_place_in_a_kernel(tmp_path):
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT)}}).execute()
     outputs = notebook.cells[1].outputs
-    assert [o.output_type for o in outputs] == ["display_data"]  # one figure, nothing else
-    assert outputs[0].data["image/png"]  # (its last state: updates replace it in place)
+    assert [o.output_type for o in outputs] == ["display_data"]  # one view, nothing else
+    view = outputs[0].data["text/html"]  # its last state: updates replace it in place
+    assert 'class="bpl-live"' in view and "epoch 8000" in view and "data:image/png" in view
     updates, epochs = map(int, notebook.cells[2].outputs[0].text.split())
     assert epochs == 8000 and 2 <= updates <= 8000 / 100  # several, far fewer than epochs
 
