@@ -96,6 +96,8 @@ def main() -> None:
           f"   {100 * cost:+.0f}% against watch off ({min(off):.2f}s)   goal <= +20%: "
           f"{'met' if cost <= 0.2 else 'NOT met'}")
 
+    live_cost()
+
     X, y = two_moons()
     theirs = mg_nn.MLP(2, [16, 16, 1])
     ours = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
@@ -108,6 +110,39 @@ def main() -> None:
     print(f"  micrograd {t_theirs:.4f}s   ours {t_ours:.4f}s   {t_theirs / t_ours:.1f}x   "
           f"losses agree to {same:.1e}   goal >= 5x: "
           f"{'met' if t_theirs / t_ours >= 5 else 'NOT met'}")
+
+
+LIVE_CELL = """
+import time, nn, viz
+X, y = nn.data.two_moons(200, noise=0.15, seed=0)
+def run(live):
+    model = nn.Sequential(nn.Dense(8, "tanh", input_dim=2, seed=0), nn.Dense(8, "tanh", seed=1),
+                          nn.Dense(1, "sigmoid", seed=2))
+    t0 = time.perf_counter()
+    nn.fit(model, X, y, loss=nn.losses.binary_cross_entropy, epochs=300, live=live,
+           optimizer=nn.optim.Adam(model.parameters(), lr=0.02), verbose=False)
+    return time.perf_counter() - t0
+off, on = [], []
+for _ in range(7):
+    off.append(run(False)); on.append(run(True))
+print(min(off), min(on))
+"""
+
+
+def live_cost():
+    """fit(live=True) in a real Jupyter kernel (where it draws) against live=False, in turn:
+    a 2-8-8-1 network over 300 epochs (issue #24's goal: at most 10% more time)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(LIVE_CELL)]
+    NotebookClient(notebook, timeout=600, kernel_name="python3").execute()
+    text = next(o.text for o in notebook.cells[0].outputs if o.output_type == "stream")
+    off, on = map(float, text.split()[-2:])
+    print(f"  live view in a kernel, 2-8-8-1 over 300 epochs: {on:.3f}s against {off:.3f}s "
+          f"without ({100 * (on / off - 1):+.0f}%)   goal <= +10%: "
+          f"{'met' if on <= 1.1 * off else 'NOT met'}")
 
 
 if __name__ == "__main__":
