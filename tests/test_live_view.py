@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,3 +58,23 @@ def test_in_a_terminal_live_says_so_in_one_line_and_trains(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "fit(live=True): the live view needs a notebook (Jupyter); training without it", "3"]
+
+
+def test_for_other_inputs_the_view_shows_each_layers_gradient_with_names_escaped():
+    import nn
+    from viz.live import LiveView
+
+    X = np.random.default_rng(0).normal(size=(40, 5))
+    y = (X.sum(axis=1) > 0).astype(float)
+    model = nn.Sequential(nn.Dense(4, "tanh", input_dim=5, seed=0), nn.Dense(1, "sigmoid",
+                                                                           seed=1))
+    history = nn.fit(model, X, y, loss=nn.losses.binary_cross_entropy, epochs=4, watch=True,
+                     verbose=False)
+    history.health = {"<b>layer</b>": history.health["layers.0"],
+                      "layers.1": history.health["layers.1"]}
+    view = LiveView(model, X, y, None)
+    view.model, view.history = model, history
+    page = view.html()
+    assert page.count("<polyline") == len(history.history) + 2  # curves, then two layers
+    assert "&lt;b&gt;layer&lt;/b&gt;" in page and "<b>layer</b>" not in page
+    assert "data:image/png" not in page  # no boundary for five inputs

@@ -3,7 +3,7 @@
 One small HTML output, displayed once and then updated in place (IPython's display handle):
 the loss (and the validation loss and metrics) so far as lines and, for inputs with two
 features, the decision boundary (the model's output on a 48 × 48 grid, a tiny PNG) with the
-data. Drawing it takes a few milliseconds, not matplotlib's hundred. It is redrawn at most
+data; for other inputs, each layer's gradient norm when ``watch=`` records it. Drawing it takes a few milliseconds, not matplotlib's hundred. It is redrawn at most
 every quarter second, and never more often than keeps drawing under a tenth of the time
 training takes; the first drawing waits for the first quarter second, the last is the final
 state. Outside a notebook it says so in one line.
@@ -87,6 +87,8 @@ class LiveView(Callback):
         parts = [self._curves()]
         if self.X.ndim == 2 and self.X.shape[1] == 2:
             parts.append(self._boundary())
+        elif self.history is not None and self.history.health:
+            parts.append(self._health(self.history.health))
         self._drawing += time.perf_counter() - start
         self._last = time.perf_counter()
         return ('<div class="bpl-live" style="display:flex;gap:1em;flex-wrap:wrap;'
@@ -120,6 +122,33 @@ class LiveView(Callback):
                 f"{top:.3g}</text>")
         return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
                 f'{axis}{"".join(lines)}{"".join(legend)}</svg>')
+
+    def _health(self, health: dict) -> str:
+        """Each layer's gradient norm at each recording so far, on a log scale (fit(watch=))."""
+        width, height, pad = 360, 240, 30
+        series = {name: [g for g in stats["grad_norm"] if g > 0 and np.isfinite(g)]
+                  for name, stats in health.items()}
+        values = [g for gs in series.values() for g in gs]
+        if not values:
+            return ""
+        low, high = np.log10(min(values)), np.log10(max(values))
+        span = (high - low) or 1.0
+        n = max(len(gs) for gs in series.values())
+        lines, legend = [], []
+        for k, (name, gs) in enumerate(series.items()):
+            colour = _COLOURS[k % len(_COLOURS)]
+            rise = height - pad - 10
+            points = " ".join(f"{pad + (i + 1) / n * (width - pad - 10):.1f},"
+                              f"{height - pad - (np.log10(g) - low) / span * rise:.1f}"
+                              for i, g in enumerate(gs))
+            lines.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
+                         f'points="{points}"/>')
+            legend.append(f'<text x="{width - 10}" y="{16 + 15 * k}" text-anchor="end" '
+                          f'font-size="12" fill="{colour}">{html.escape(name)}</text>')
+        title = (f'<text x="{pad}" y="{height - 8}" font-size="12">'
+                 f'{html.escape(tr("gradient norm"))} (log)</text>')
+        return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+                f'{title}{"".join(lines)}{"".join(legend)}</svg>')
 
     def _boundary(self) -> str:
         X, y = self.X, np.asarray(self.y)
