@@ -3,10 +3,11 @@
 One small HTML output, displayed once and then updated in place (IPython's display handle):
 the loss (and the validation loss and metrics) so far as lines and, for inputs with two
 features, the decision boundary (the model's output on a 48 × 48 grid, a tiny PNG) with the
-data; for other inputs, each layer's gradient norm when ``watch=`` records it. Drawing it takes a few milliseconds, not matplotlib's hundred. It is redrawn at most
-every quarter second, and never more often than keeps drawing under a tenth of the time
-training takes; the first drawing waits for the first quarter second, the last is the final
-state. Outside a notebook it says so in one line.
+data; for other inputs, each layer's gradient norm when ``watch=`` records it. Drawing it
+takes a few milliseconds, not matplotlib's hundred. It is redrawn at most every quarter
+second, and never more often than keeps drawing under a tenth of the time training takes;
+the first drawing waits for the first quarter second, the last is the final state. Outside
+a notebook it says so in one line.
 """
 
 from __future__ import annotations
