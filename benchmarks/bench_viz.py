@@ -122,11 +122,7 @@ def explorer() -> None:
                 page = explore(root, max_nodes=None).save(Path(folder) / "graph.html")
                 t_build = time.perf_counter() - t0
                 size = page.stat().st_size
-                ready = float("nan")
-                if driver is not None:
-                    driver.get(page.as_uri())
-                    ready = float(driver.execute_script(
-                        "return document.querySelector('.bpl').dataset.ready")) / 1000
+                ready = interactive_after(driver, page, ".bpl")
             goal = (f"   goals < 1 s, < 2 MB: {'met' if ready < 1 else 'NOT met'}, "
                     f"{'met' if size < 2e6 else 'NOT met'}") if target == 1_000 else ""
             print(f"  {n:8,} nodes: build {t_build:6.2f}s   file {size / 1e6:6.2f} MB   "
@@ -135,6 +131,16 @@ def explorer() -> None:
     finally:
         if driver is not None:
             driver.quit()
+
+
+def interactive_after(driver, page: Path, root: str) -> float:
+    """Seconds from opening ``page`` to its script's handlers attached (nan without a
+    browser): the page stamps ``dataset.ready`` on its root element when it is done."""
+    if driver is None:
+        return float("nan")
+    driver.get(page.as_uri())
+    return float(driver.execute_script(
+        f"return document.querySelector('{root}').dataset.ready")) / 1000
 
 
 def replay(driver) -> None:
@@ -154,11 +160,7 @@ def replay(driver) -> None:
         page = training_replay(model, history, X, y).save(Path(folder) / "replay.html")
         t_build = time.perf_counter() - t0
         size = page.stat().st_size
-        ready = float("nan")
-        if driver is not None:
-            driver.get(page.as_uri())
-            ready = float(driver.execute_script(
-                "return document.querySelector('.bplr').dataset.ready")) / 1000
+        ready = interactive_after(driver, page, ".bplr")
     met = size <= 2e6 and ready < 1
     print(f"training replay, 2-8-8-1 over 300 epochs (301 snapshots): build {t_build:.2f}s   "
           f"file {size / 1e6:.2f} MB   interactive after {ready:.2f}s   goals <= 2 MB, < 1 s: "
