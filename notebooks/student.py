@@ -18,12 +18,13 @@ with no cell tagged ``solution`` has no student version (it is not an exercise y
 
 from __future__ import annotations
 
-import ast
 import json
 import sys
 from pathlib import Path
 
 import nbformat
+
+from viz.grading.exercises import answers
 
 HERE = Path(__file__).resolve().parent
 
@@ -76,9 +77,13 @@ def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | 
                 question.append(line)
             check = next((c.source for c, t in zip(notebook.cells[k + 1:], tags[k + 1:])
                           if c.cell_type == "code" and "hidden" not in t), "")
-            blanks = [f"{name} = None" for name in answers(cell.source, [check])]
+            names = answers(cell.source, [check])
+            blanks = [f"{name} = None" for name in names]
             source = "\n".join([*question, TODO[language], *blanks])
-            out.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": ["todo"]}))
+            metadata = {"tags": ["todo"]}
+            if "backprop_lens" in cell.metadata:  # the grader's id, points and answer names
+                metadata["backprop_lens"] = {**cell.metadata["backprop_lens"], "answers": names}
+            out.cells.append(nbformat.v4.new_code_cell(source, metadata=metadata))
         elif cell.cell_type == "code":
             out.cells.append(nbformat.v4.new_code_cell(cell.source, metadata=_kept(cell)))
         else:
@@ -86,33 +91,12 @@ def student_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | 
     return out
 
 
-def answers(solution: str, later: list[str]) -> list[str]:
-    """The names a solution cell defines that the ``later`` cells read: the student's
-    answers, which the student version leaves as ``None`` so that the check after it says
-    "not answered yet" instead of failing with a NameError."""
-    defined: list[str] = []
-    for statement in ast.parse(solution).body:
-        targets = []
-        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            for target in getattr(statement, "targets", [getattr(statement, "target", None)]):
-                targets.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-        elif isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
-            targets.append(statement.name)
-        defined.extend(t for t in targets if t not in defined)
-    read = set()
-    for source in later:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:  # IPython magics: not Python, and not reading answers
-            continue
-        read.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                    and isinstance(n.ctx, ast.Load))
-    return [name for name in defined if name in read]
-
-
 def _kept(cell: nbformat.NotebookNode) -> dict:
     tags = [t for t in cell.get("metadata", {}).get("tags", []) if t not in ("solution",)]
-    return {"tags": tags} if tags else {}
+    kept = {"tags": tags} if tags else {}
+    if "backprop_lens" in cell.get("metadata", {}):  # a check cell's exercise id
+        kept["backprop_lens"] = cell.metadata["backprop_lens"]
+    return kept
 
 
 def _text(notebook: nbformat.NotebookNode) -> str:

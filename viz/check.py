@@ -21,7 +21,8 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,20 @@ MISTAKE_WORDS = {
 # Right and wrong: blue and a dark vermillion, told apart under protanopia and deuteranopia
 # (and by their marks, ✓ and a bold ✗), each at 4.5:1 or more on white (7.1:1 and 5.8:1)
 RIGHT_COLOUR, WRONG_COLOUR = "#005a9c", "#b34000"
+_RECORDING: ContextVar[list | None] = ContextVar("_RECORDING", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list]:
+    """Collect every report :func:`check`, :func:`check_answer` and
+    :func:`viz.check_step` make inside the block, in order: the grader reads a check
+    cell's verdicts this way, whatever the cell prints or returns."""
+    made: list = []
+    token = _RECORDING.set(made)
+    try:
+        yield made
+    finally:
+        _RECORDING.reset(token)
 
 
 @dataclass
@@ -75,11 +90,17 @@ class CheckRow:
 
 
 class CheckReport:
-    """The result of :func:`check`: truthy only when every answer is right."""
+    """The result of :func:`check`: truthy only when every answer is right. ``root`` is the
+    graph's output for a report of :func:`check` (None for :func:`check_answer`)."""
 
-    def __init__(self, rows: list[CheckRow], first_wrong: CheckRow | None) -> None:
+    def __init__(self, rows: list[CheckRow], first_wrong: CheckRow | None,
+                 root: Node | None = None) -> None:
         self.rows = rows
         self.first_wrong = first_wrong
+        self.root = root
+        made = _RECORDING.get()
+        if made is not None:
+            made.append(self)
 
     def __bool__(self) -> bool:
         return all(row.ok for row in self.rows)
@@ -279,7 +300,7 @@ def _check(root: Node, nodes: list[Node], values: Mapping[Any, Any] | None,
     for _, row in rows:
         row.explanation = row.explanation.replace("∂L/∂", f"∂{out}/∂")
     first = min(wrong_grads, key=lambda item: item[0])[1] if wrong_grads else None
-    return CheckReport([row for _, row in rows], first)
+    return CheckReport([row for _, row in rows], first, root)
 
 
 def check_answer(given: Any, expected: Any, name: str = "answer", rtol: float = 1e-3,
