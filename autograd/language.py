@@ -258,6 +258,48 @@ _SPANISH = {
     "validation": "validación", "derivative": "derivada",
     "predicted class": "clase predicha", "true class": "clase verdadera", "unit": "neurona",
     "filter": "filtro", "layer {n}": "capa {n}", "{n} inputs": "{n} entradas",
+    # the grader (viz.grading): reports and the reasons an answer could not be graded
+    "Lab {lab} · feedback for {student}": "TP {lab} · devolución para {student}",
+    "{points} of {total} points": "{points} de {total} puntos", "Mistake": "Error",
+    "the graph, answers marked": "el grafo, con las respuestas marcadas",
+    "what the check printed": "lo que imprimió la verificación",
+    "Lab {lab} · class report": "TP {lab} · informe de la clase",
+    "{n} notebooks graded in {seconds:.0f} s; mean {mean} of {total} points":
+        "{n} notebooks corregidos en {seconds:.0f} s; promedio {mean} de {total} puntos",
+    "exercise": "ejercicio", "blank": "en blanco", "error": "error",
+    "the commonest mistakes": "los errores más comunes", "mistake": "error",
+    "students": "estudiantes", "example": "ejemplo", "student": "estudiante",
+    "total": "total", "By exercise": "Por ejercicio", "By student": "Por estudiante",
+    "Notebooks that did not run to the end": "Notebooks que no corrieron hasta el final",
+    "right, wrong, blank and error answers per exercise":
+        "respuestas correctas, incorrectas, en blanco y con error por ejercicio",
+    "an answer the check cannot use": "una respuesta que la verificación no puede usar",
+    "the check could not use this answer ({error})":
+        "la verificación no pudo usar esta respuesta ({error})",
+    "the solution's check made no verdict": "la verificación de la solución no dio veredicto",
+    "not defined: {names}": "sin definir: {names}",
+    "checking took longer than {seconds} s": "la verificación tardó más de {seconds} s",
+    "checking stopped without a verdict (a crash, or the memory limit)":
+        "la verificación se detuvo sin veredicto (un error fatal, o el límite de memoria)",
+    "this is the notebook of lab {theirs}, not of lab {lab}":
+        "este es el notebook del TP {theirs}, no del TP {lab}",
+    "no exercise of lab {lab} in this notebook (a notebook of another lab, or a new one)":
+        "ningún ejercicio del TP {lab} en este notebook (un notebook de otro TP, o uno nuevo)",
+    "stopped at cell {cell}: the notebook ran longer than {seconds} s":
+        "detenido en la celda {cell}: el notebook corrió más de {seconds} s",
+    "the exercise's cell (cell {cell}) raised {error}":
+        "la celda del ejercicio (celda {cell}) produjo {error}",
+    "cell {cell} ran longer than {seconds} s and was stopped":
+        "la celda {cell} corrió más de {seconds} s y fue detenida",
+    " (the kernel did not stop: it was killed)": " (el kernel no se detuvo: fue terminado)",
+    "the kernel died in cell {cell} (a crash, or the CPU-time limit)":
+        "el kernel murió en la celda {cell} (un error fatal, o el límite de tiempo de CPU)",
+    "the kernel did not start ({error})": "el kernel no arrancó ({error})",
+    "not run: {problem}": "no se corrió: {problem}",
+    "the answers could not be read ({why})": "no se pudieron leer las respuestas ({why})",
+    "the answers could not be read (the notebook changed how Python prints)":
+        "no se pudieron leer las respuestas (el notebook cambió cómo imprime Python)",
+    "{name} is not a Jupyter notebook ({why})": "{name} no es un notebook de Jupyter ({why})",
 }
 
 _current = "en"

@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from autograd import forward_order, zero_grad
+from autograd.language import tr
 
 from ..check import UNANSWERED, recording
 from . import plain
@@ -69,7 +70,8 @@ def evaluate(source: str, names: list[str], text: str, namespace: dict, timeout:
             if not ready:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-                return _verdict("error", reason=f"checking took longer than {timeout:g} s")
+                return _verdict("error", reason=tr("checking took longer than {seconds} s",
+                                                   seconds=f"{timeout:g}"))
             chunk = os.read(pipe.fileno(), 1 << 16)
             if not chunk:
                 break
@@ -78,10 +80,10 @@ def evaluate(source: str, names: list[str], text: str, namespace: dict, timeout:
     try:
         verdict = json.loads(b"".join(chunks).decode("utf-8"))
     except ValueError:
-        return _verdict("error", reason="checking stopped without a verdict (a crash, or "
-                                        "the memory limit)")
+        return _verdict("error", reason=tr("checking stopped without a verdict (a crash, or "
+                                           "the memory limit)"))
     if undefined and verdict["status"] == "blank":
-        verdict["reason"] = "not defined: " + ", ".join(undefined)
+        verdict["reason"] = tr("not defined: {names}", names=", ".join(undefined))
     return verdict
 
 
@@ -107,11 +109,12 @@ def _check_in_child(source: str, given: dict, namespace: dict, memory_mb: int | 
         if blank:
             return _verdict("blank", printed=text)
         return _verdict("wrong", mistakes=["unusable"], printed=text,
-                        reason=f"the check could not use this answer ({error})")
+                        reason=tr("the check could not use this answer ({error})",
+                                  error=error))
     rows = [row for report in reports for row in report.rows]
     if not rows:
         return _verdict("blank" if blank else "error", printed=text,
-                        reason="" if blank else "the solution's check made no verdict")
+                        reason="" if blank else tr("the solution's check made no verdict"))
     if all(row.mistake == UNANSWERED for row in rows):
         status = "blank"
     elif all(row.ok for row in rows):

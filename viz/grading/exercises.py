@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograd.language import tr
+
 MAX_NOTEBOOK_BYTES = 20_000_000  # a lab notebook with outputs is under 2 MB
 EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 
@@ -60,7 +62,8 @@ def read_notebook(path: str | Path) -> Any:
     except UnicodeDecodeError:
         raise NotANotebook(f"{path.name} is not text (a notebook is JSON)") from None
     except (json.JSONDecodeError, ValueError, TypeError, KeyError, AttributeError) as error:
-        raise NotANotebook(f"{path.name} is not a Jupyter notebook ({_short(error)})") from None
+        raise NotANotebook(tr("{name} is not a Jupyter notebook ({why})", name=path.name,
+                              why=_short(error))) from None
     if not isinstance(notebook.get("cells"), list):
         raise NotANotebook(f"{path.name} is not a Jupyter notebook (no list of cells)")
     return notebook

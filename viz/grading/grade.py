@@ -108,6 +108,7 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
     paths = [Path(p) for p in submissions]
     if not paths:
         raise ValueError(f"{who}: no submissions to grade; give one or more .ipynb files")
+    jobs = min(jobs, len(paths))
     key = read_notebook(solution)
     found = exercises(key)
     if not found:
@@ -126,13 +127,15 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
     with tempfile.TemporaryDirectory(prefix="bpl-grade-") as folder:
         if jobs == 1:
             for path, name in zip(paths, names):
-                runs[name] = run_submission(path, name, found, lab, limits, folder)
+                runs[name] = run_submission(path, name, found, lab, limits, folder,
+                                             language)
                 say(f"ran {name} ({runs[name].seconds:.1f} s)", step=True)
         else:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
                 futures = {pool.submit(run_submission, path, name, found, lab, limits,
-                                       folder): name for path, name in zip(paths, names)}
+                                       folder, language): name
+                           for path, name in zip(paths, names)}
                 for future in as_completed(futures):
                     name = futures[future]
                     runs[name] = future.result()

@@ -3,7 +3,8 @@
 Cells run in the submission's own order, each in a sandboxed :class:`~.kernel.Kernel`.
 An exercise is found by its cells' metadata, wherever the student moved it; its answers
 are read just before its check cell runs (what the student's own check saw), or just
-after the exercise cell if the check cell was deleted, or at the end if both were. The
+after the exercise cell if no check cell follows it (deleted, or moved above it), or at
+the end if both cells were deleted. The
 run stops after the last answer is read: later cells cannot change a grade.
 """
 
@@ -13,6 +14,8 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograd.language import get_language, set_language, tr
 
 from .exercises import Exercise, NotANotebook, read_notebook, settings, tag
 from .kernel import Kernel
@@ -51,8 +54,20 @@ class Run:
 
 
 def run_submission(path: str | Path, student: str, exercises: list[Exercise], lab: str | None,
-                   limits: Limits, folder: str | Path | None = None) -> Run:
-    """Run one student's notebook under ``limits`` and read out every exercise's answers."""
+                   limits: Limits, folder: str | Path | None = None,
+                   language: str = "en") -> Run:
+    """Run one student's notebook under ``limits`` and read out every exercise's answers;
+    what went wrong is said in ``language``."""
+    was = get_language()
+    set_language(language)
+    try:
+        return _run(path, student, exercises, lab, limits, folder)
+    finally:
+        set_language(was)
+
+
+def _run(path: str | Path, student: str, exercises: list[Exercise], lab: str | None,
+         limits: Limits, folder: str | Path | None) -> Run:
     start = time.monotonic()
     run = Run(student)
     try:
@@ -61,17 +76,19 @@ def run_submission(path: str | Path, student: str, exercises: list[Exercise], la
         return _all(run, exercises, str(error))
     theirs = settings(notebook).get("lab")
     if lab is not None and isinstance(theirs, str) and theirs != lab:
-        return _all(run, exercises, f"this is the notebook of lab {theirs}, not of lab {lab}")
+        return _all(run, exercises, tr("this is the notebook of lab {theirs}, not of lab {lab}",
+                                       theirs=theirs, lab=lab))
     cells = [(k, c) for k, c in enumerate(notebook["cells"]) if c.get("cell_type") == "code"]
     if not any(tag(c, "exercise") or tag(c, "check") for _, c in cells):
-        return _all(run, exercises, f"no exercise of lab {lab or '?'} in this notebook "
-                                    "(a notebook of another lab, or a new one)")
+        return _all(run, exercises, tr("no exercise of lab {lab} in this notebook (a notebook "
+                                       "of another lab, or a new one)", lab=lab or "?"))
     before: dict[int, list[Exercise]] = {}
     after: dict[int, list[Exercise]] = {}
     at_end: list[Exercise] = []
     for exercise in exercises:
-        checks = [k for k, c in cells if tag(c, "check") == exercise.id]
         own = [k for k, c in cells if tag(c, "exercise") == exercise.id]
+        checks = [k for k, c in cells if tag(c, "check") == exercise.id
+                  and (not own or k > own[0])]
         if checks:
             before.setdefault(checks[0], []).append(exercise)
         elif own:
@@ -93,8 +110,8 @@ def run_submission(path: str | Path, student: str, exercises: list[Exercise], la
                 run.captures[exercise.id] = _capture(kernel, exercise, marker, limits,
                                                      deadline, raised)
             if time.monotonic() >= deadline:
-                run.problem = (f"stopped at cell {k + 1}: the notebook ran longer than "
-                               f"{limits.notebook_timeout:g} s")
+                run.problem = tr("stopped at cell {cell}: the notebook ran longer than "
+                                 "{seconds} s", cell=k + 1, seconds=f"{limits.notebook_timeout:g}")
                 break
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else str(source)
@@ -102,18 +119,20 @@ def run_submission(path: str | Path, student: str, exercises: list[Exercise], la
             run.output_bytes += ran.output_bytes
             own = tag(cell, "exercise")
             if ran.status == "error" and own:
-                raised[own] = f"the exercise's cell (cell {k + 1}) raised {ran.error}"
+                raised[own] = tr("the exercise's cell (cell {cell}) raised {error}",
+                                 cell=k + 1, error=ran.error)
             elif ran.status == "timeout":
-                message = (f"cell {k + 1} ran longer than "
-                           f"{min(limits.timeout, limits.notebook_timeout):g} s and was stopped")
+                message = tr("cell {cell} ran longer than {seconds} s and was stopped",
+                             cell=k + 1,
+                             seconds=f"{min(limits.timeout, limits.notebook_timeout):g}")
                 if own:
                     raised[own] = message
                 if not kernel.alive:
-                    run.problem = message + " (the kernel did not stop: it was killed)"
+                    run.problem = message + tr(" (the kernel did not stop: it was killed)")
                     break
             elif ran.status == "died":
-                run.problem = (f"the kernel died in cell {k + 1} (a crash, or the CPU-time "
-                               "limit)")
+                run.problem = tr("the kernel died in cell {cell} (a crash, or the CPU-time "
+                                 "limit)", cell=k + 1)
                 break
             for exercise in after.get(k, []):
                 run.captures[exercise.id] = _capture(kernel, exercise, marker, limits,
@@ -123,12 +142,13 @@ def run_submission(path: str | Path, student: str, exercises: list[Exercise], la
                 run.captures[exercise.id] = _capture(kernel, exercise, marker, limits,
                                                      deadline, raised)
     except RuntimeError as error:  # the kernel did not start
-        run.problem = f"the kernel did not start ({error})"
+        run.problem = tr("the kernel did not start ({error})", error=error)
     finally:
         if kernel is not None:
             kernel.close()
     for exercise in exercises:
-        run.captures.setdefault(exercise.id, Capture(problem=f"not run: {run.problem}"))
+        run.captures.setdefault(exercise.id, Capture(problem=tr("not run: {problem}",
+                                                                problem=run.problem)))
     run.seconds = time.monotonic() - start
     return run
 
@@ -143,12 +163,12 @@ def _capture(kernel: Kernel, exercise: Exercise, marker: str, limits: Limits,
     ran = kernel.run(code, max(1.0, min(limits.timeout, deadline - time.monotonic())))
     if ran.status != "ok":
         why = ran.error if ran.status == "error" else ran.status
-        return Capture(problem=f"the answers could not be read ({why})")
+        return Capture(problem=tr("the answers could not be read ({why})", why=why))
     _head, found, rest = ran.printed.partition(marker)
     text, closed, _ = rest.partition(marker)
     if not found or not closed:
-        return Capture(problem="the answers could not be read (the notebook changed how "
-                               "Python prints)")
+        return Capture(problem=tr("the answers could not be read (the notebook changed how "
+                                  "Python prints)"))
     return Capture(text=text)
 
 
