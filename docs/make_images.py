@@ -101,5 +101,41 @@ def training_health() -> None:
     viz.set_language("en")
 
 
+
+
+def class_reports() -> None:
+    """The class report of examples/make_class.py's 30 students (#25), in both languages,
+    as headless Chromium shows it: python docs/make_images.py --class-report."""
+    import importlib.util
+    import tempfile
+    import time
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+
+    spec = importlib.util.spec_from_file_location(
+        "make_class", HERE.parent.parent / "examples" / "make_class.py")
+    make_class = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_class)
+    options = Options()
+    for argument in ("--headless=new", "--no-sandbox", "--window-size=1000,1200"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options)
+    try:
+        for language, name in (("en", "class_report.png"), ("es", "class_report_es.png")):
+            with tempfile.TemporaryDirectory() as folder:
+                paths = make_class.make_class(Path(folder) / "class", 30, language)
+                viz.grade(make_class.SOLUTIONS[language], paths, Path(folder) / "out",
+                          timeout=10, progress=False)
+                driver.get((Path(folder) / "out" / "class_report.html").as_uri())
+                time.sleep(0.5)
+                driver.save_screenshot(str(HERE / name))
+                print(f"wrote {HERE / name}")
+    finally:
+        driver.quit()
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    class_reports() if "--class-report" in sys.argv else main()

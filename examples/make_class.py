@@ -29,19 +29,28 @@ OTHER_LAB = {"en": ROOT / "notebooks" / "en" / "student" / "03_perceptron_and_xo
 # Each classic mistake as an edit of the solution's cell: (exercise, the mistake's name in
 # the exercise mode, the text replaced, its replacement).
 MISTAKES = [
-    ("gates", "wrong_rows", "or_bias = [1, 1], -0.5", "or_bias = [1, 1], -1.5"),
-    ("table", "extra_factor", "dL_dz = y_hat - y", "dL_dz = (y_hat - y) * y_hat * (1 - y_hat)"),
-    ("table", "sign", "dL_dz = y_hat - y", "dL_dz = y - y_hat"),
-    ("gradient", "extra_factor", '"w2": (s - 0) * 1.0, "b": s - 0',
+    ("01-gates", "wrong_rows", "or_bias = [1, 1], -0.5", "or_bias = [1, 1], -1.5"),
+    ("01-table", "extra_factor", "dL_dz = y_hat - y", "dL_dz = (y_hat - y) * y_hat * (1 - y_hat)"),
+    ("01-table", "sign", "dL_dz = y_hat - y", "dL_dz = y - y_hat"),
+    ("01-gradient", "extra_factor", '"w2": (s - 0) * 1.0, "b": s - 0',
      '"w2": (s - 0) * s * (1 - s) * 1.0, "b": (s - 0) * s * (1 - s)'),
-    ("gradient", "sign", '"w2": (s - 0) * 1.0, "b": s - 0', '"w2": -(s - 0) * 1.0, "b": -(s - 0)'),
-    ("update", "uphill", "w2_new = 1.0 - 1.0 * s\nb_new = 1.0 - 1.0 * s",
+    ("01-gradient", "sign", '"w2": (s - 0) * 1.0, "b": s - 0',
+     '"w2": -(s - 0) * 1.0, "b": -(s - 0)'),
+    ("01-update", "uphill", "w2_new = 1.0 - 1.0 * s\nb_new = 1.0 - 1.0 * s",
      "w2_new = 1.0 + 1.0 * s\nb_new = 1.0 + 1.0 * s"),
-    ("update", "step_only", "w2_new = 1.0 - 1.0 * s\nb_new = 1.0 - 1.0 * s",
+    ("01-update", "step_only", "w2_new = 1.0 - 1.0 * s\nb_new = 1.0 - 1.0 * s",
      "w2_new = -1.0 * s\nb_new = -1.0 * s"),
-    ("train", "other", "lr = rng.random(2), rng.random(), 5.0",
+    ("01-train", "other", "lr = rng.random(2), rng.random(), 5.0",
      "lr = rng.random(2), rng.random(), 0.05"),
 ]
+
+
+# the named cases' file names (the students' names in the reports) in a Spanish class
+SPANISH = {"right": "correcto", "blank": "en-blanco", "raises": "con-error", "loops": "sin-fin",
+           "allocates": "memoria-sin-fin", "prints": "imprime-megabytes", "crashes": "se-cae",
+           "fakes-its-checks": "falsea-verificaciones", "deleted-checks": "celdas-borradas",
+           "reordered": "reordenado", "not-a-notebook": "no-es-un-notebook",
+           "another-lab": "otro-tp"}
 
 
 def solution_cells(language: str) -> dict[str, str]:
@@ -82,22 +91,22 @@ def make_class(folder: str | Path, students: int | None = None, language: str = 
                                                      "blank": student_version(language)}
     for exercise, mistake, old, new in MISTAKES:
         cases[f"{exercise}-{mistake}"] = filled(language, with_mistake(right, exercise, old, new))
-    broken = dict(right, gradient="my_grads = {'w1': 0.0, 'w2': undefined_name, 'b': 0.0}")
+    broken = dict(right, **{"01-gradient": "my_grads = {'w1': 0, 'w2': undefined_name, 'b': 0}"})
     cases["raises"] = filled(language, broken)
-    cases["loops"] = filled(language, dict(right, update="while True:\n    pass"))
-    cases["allocates"] = filled(language, dict(
-        right, table=right["table"] + "\nhoard = []\nwhile True:\n"
-                                      "    hoard.append(bytearray(50_000_000))"))
-    cases["prints"] = filled(language, dict(
-        right, gates=right["gates"] + "\nfor _ in range(200):\n    print('x' * 50_000)"))
-    cases["crashes"] = filled(language, dict(right, train="import os\nos._exit(1)"))
+    cases["loops"] = filled(language, dict(right, **{"01-update": "while True:\n    pass"}))
+    cases["allocates"] = filled(language, dict(right, **{
+        "01-table": right["01-table"] + "\nhoard = []\nwhile True:\n"
+                                        "    hoard.append(bytearray(50_000_000))"}))
+    cases["prints"] = filled(language, dict(right, **{
+        "01-gates": right["01-gates"] + "\nfor _ in range(200):\n    print('x' * 50_000)"}))
+    cases["crashes"] = filled(language, dict(right, **{"01-train": "import os\nos._exit(1)"}))
     # Tampering: wrong answers, a replaced check that always says right, a printed verdict,
     # and more points claimed in the metadata. The grader believes none of it.
-    sigma_twice = next(m for m in MISTAKES if m[:2] == ("gradient", "extra_factor"))
-    fake = filled(language, with_mistake(right, "gradient", *sigma_twice[2:]))
+    sigma_twice = next(m for m in MISTAKES if m[:2] == ("01-gradient", "extra_factor"))
+    fake = filled(language, with_mistake(right, "01-gradient", *sigma_twice[2:]))
     for cell in fake.cells:
         meta = cell.metadata.get("backprop_lens", {})
-        if meta.get("exercise") == "gradient":
+        if meta.get("exercise") == "01-gradient":
             cell.source = ("import viz\nviz.check = lambda *a, **k: True\n"
                            "viz.check_answer = lambda *a, **k: True\n" + cell.source +
                            "\nprint('✓ all right: 5 of 5 points')")
@@ -110,7 +119,7 @@ def make_class(folder: str | Path, students: int | None = None, language: str = 
     reordered = filled(language, right)
     first, second = (next(k for k, c in enumerate(reordered.cells)
                           if c.metadata.get("backprop_lens", {}).get("exercise") == e)
-                     for e in ("gradient", "update"))
+                     for e in ("01-gradient", "01-update"))
     reordered.cells[first], reordered.cells[second] = (reordered.cells[second],
                                                        reordered.cells[first])
     cases["reordered"] = reordered
@@ -132,6 +141,8 @@ def make_class(folder: str | Path, students: int | None = None, language: str = 
         k += 1
     written = []
     for name, notebook in list(cases.items())[:students or None]:
+        if language == "es":
+            name = SPANISH.get(name, name.replace("student", "estudiante"))
         path = folder / f"{name}.ipynb"
         if isinstance(notebook, str):
             path.write_text(notebook, encoding="utf-8")

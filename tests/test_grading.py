@@ -57,7 +57,7 @@ def graded(tmp_path_factory):
     odd.write_bytes((folder / "right.ipynb").read_bytes())
     solution = nbformat.read(SOLUTION, as_version=4)
     for cell in solution.cells:
-        if cell.metadata.get("backprop_lens", {}).get("exercise") == "gates":
+        if cell.metadata.get("backprop_lens", {}).get("exercise") == "01-gates":
             cell.metadata["backprop_lens"]["points"] = 2
     key = base / "solution.ipynb"
     nbformat.write(solution, key)
@@ -78,10 +78,11 @@ def _by_name(grades: Grades) -> dict:
 def test_the_right_notebook_gets_every_point_and_the_blank_one_none(graded):
     grades, *_ = graded
     students = _by_name(grades)
-    assert [e.id for e in grades.exercises] == ["gates", "table", "gradient", "update", "train"]
+    assert [e.id for e in grades.exercises] == ["01-gates", "01-table", "01-gradient",
+                                                "01-update", "01-train"]
     assert grades.max_points == 6  # gates: 2 points from the solution's metadata
     assert {k: v.status for k, v in students["right"].verdicts.items()} == dict.fromkeys(
-        ["gates", "table", "gradient", "update", "train"], "right")
+        ["01-gates", "01-table", "01-gradient", "01-update", "01-train"], "right")
     assert students["right"].total == 6
     assert {v.status for v in students["blank"].verdicts.values()} == {"blank"}
     assert students["blank"].total == 0
@@ -96,7 +97,7 @@ def test_each_classic_mistake_is_named_and_nothing_else_is_marked(graded, exerci
             assert (verdict.status, verdict.mistakes, verdict.points) == ("wrong", [mistake], 0)
         else:
             assert verdict.status == "right", (other, verdict)
-    assert student.total == grades.max_points - (2 if exercise == "gates" else 1)
+    assert student.total == grades.max_points - (2 if exercise == "01-gates" else 1)
 
 
 def test_a_faked_check_printed_verdict_and_claimed_points_change_nothing(graded):
@@ -104,27 +105,27 @@ def test_a_faked_check_printed_verdict_and_claimed_points_change_nothing(graded)
     prints a verdict, and claims 100 points in its metadata; its answer is σ′ twice."""
     grades, *_ = graded
     student = _by_name(grades)["fakes-its-checks"]
-    gradient = student.verdicts["gradient"]
+    gradient = student.verdicts["01-gradient"]
     assert (gradient.status, gradient.mistakes, gradient.points) == ("wrong", ["extra_factor"], 0)
     assert student.total == grades.max_points - 1
-    assert next(e for e in grades.exercises if e.id == "gradient").points == 1
+    assert next(e for e in grades.exercises if e.id == "01-gradient").points == 1
 
 
 def test_a_cell_that_raises_marks_its_exercise_and_the_rest_is_graded(graded):
     grades, *_ = graded
     student = _by_name(grades)["raises"]
-    assert student.verdicts["gradient"].status == "error"
-    assert "NameError" in student.verdicts["gradient"].reason
-    assert "undefined_name" in student.verdicts["gradient"].reason
-    assert [v.status for k, v in student.verdicts.items() if k != "gradient"] == ["right"] * 4
+    assert student.verdicts["01-gradient"].status == "error"
+    assert "NameError" in student.verdicts["01-gradient"].reason
+    assert "undefined_name" in student.verdicts["01-gradient"].reason
+    assert [v.status for k, v in student.verdicts.items() if k != "01-gradient"] == ["right"] * 4
 
 
 def test_a_loop_is_stopped_at_the_cell_time_limit_and_later_exercises_are_graded(graded):
     grades, *_ = graded
     student = _by_name(grades)["loops"]
-    assert student.verdicts["update"].status == "error"
-    assert "ran longer than 5 s" in student.verdicts["update"].reason
-    assert student.verdicts["train"].status == "right"  # interrupted, and the kernel went on
+    assert student.verdicts["01-update"].status == "error"
+    assert "ran longer than 5 s" in student.verdicts["01-update"].reason
+    assert student.verdicts["01-train"].status == "right"  # interrupted, and the kernel went on
     assert student.problem == ""
 
 
@@ -132,8 +133,8 @@ def test_unbounded_memory_fails_in_its_own_kernel_only(graded):
     grades, *_ = graded
     students = _by_name(grades)
     allocates = students["allocates"].verdicts
-    assert allocates["table"].status == "error" and "MemoryError" in allocates["table"].reason
-    assert [v.status for k, v in allocates.items() if k != "table"] == ["right"] * 4
+    assert allocates["01-table"].status == "error" and "MemoryError" in allocates["01-table"].reason
+    assert [v.status for k, v in allocates.items() if k != "01-table"] == ["right"] * 4
 
 
 def test_megabytes_of_output_are_counted_not_kept(graded):
@@ -145,9 +146,9 @@ def test_a_kernel_that_dies_marks_what_was_not_run(graded):
     grades, *_ = graded
     student = _by_name(grades)["crashes"]
     assert "the kernel died in cell" in student.problem
-    assert student.verdicts["train"].status == "error"
-    assert "kernel died" in student.verdicts["train"].reason
-    assert [v.status for k, v in student.verdicts.items() if k != "train"] == ["right"] * 4
+    assert student.verdicts["01-train"].status == "error"
+    assert "kernel died" in student.verdicts["01-train"].reason
+    assert [v.status for k, v in student.verdicts.items() if k != "01-train"] == ["right"] * 4
 
 
 def test_deleted_and_reordered_cells_are_found_by_their_ids(graded):
@@ -155,9 +156,9 @@ def test_deleted_and_reordered_cells_are_found_by_their_ids(graded):
     students = _by_name(grades)
     assert {v.status for v in students["deleted-checks"].verdicts.values()} == {"right"}
     reordered = students["reordered"].verdicts  # update moved above gradient, which defines s
-    assert reordered["gradient"].status == "right"
-    assert reordered["update"].status == "error" and "'s' is not defined" in \
-        reordered["update"].reason
+    assert reordered["01-gradient"].status == "right"
+    assert reordered["01-update"].status == "error" and "'s' is not defined" in \
+        reordered["01-update"].reason
 
 
 def test_not_a_notebook_and_another_labs_notebook_are_errors_with_the_reason(graded):
@@ -226,7 +227,7 @@ def test_the_class_report_counts_every_classic_mistake_with_an_example(graded):
 
 def test_feedback_shows_the_diagnosis_and_the_marked_diagram(graded):
     _grades, out, *_ = graded
-    page = (out / "feedback" / "gradient-extra_factor.html").read_text()
+    page = (out / "feedback" / "01-gradient-extra_factor.html").read_text()
     assert "one factor too many" in page and "σ′ is applied twice" in page
     assert page.count('class="diagram"') == 1
     svg = page.split('class="diagram" alt="the graph, answers marked" src="data:image/svg+xml;'
@@ -311,11 +312,11 @@ def test_the_student_version_serves_as_the_answer_key(tmp_path):
     key = SOLUTION.parent / "student" / SOLUTION.name
     folder = tmp_path / "subs"
     make_class.make_class(folder)
-    grades = grade(key, [folder / "right.ipynb", folder / "gradient-sign.ipynb"],
+    grades = grade(key, [folder / "right.ipynb", folder / "01-gradient-sign.ipynb"],
                    timeout=20, progress=False)
     right, sign = grades.students
     assert {v.status for v in right.verdicts.values()} == {"right"}
-    assert sign.verdicts["gradient"].mistakes == ["sign"]
+    assert sign.verdicts["01-gradient"].mistakes == ["sign"]
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -416,8 +417,8 @@ def test_feedback_is_written_in_the_notebooks_language(tmp_path):
     folder = tmp_path / "subs"
     make_class.make_class(folder, language="es")
     out = tmp_path / "out"
-    grade(key, [folder / "gradient-extra_factor.ipynb"], out, timeout=20, progress=False)
-    page = (out / "feedback" / "gradient-extra_factor.html").read_text()
+    grade(key, [folder / "01-gradient-extra_factor.ipynb"], out, timeout=20, progress=False)
+    page = (out / "feedback" / "01-gradient-extra_factor.html").read_text()
     assert '<html lang="es">' in page and "4 de 5 puntos" in page
     assert "un factor de más" in page  # extra_factor in Spanish
     report = (out / "class_report.html").read_text()

@@ -20,8 +20,8 @@ spec.loader.exec_module(build)
 def test_every_lab_is_there_in_both_languages():
     for lang in ("en", "es"):
         labs = sorted(p.stem[:2] for p in (ROOT / lang).glob("*.ipynb"))
-        assert labs == ["01", "02", "03", "04", "05", "06", "07", "08", "09"], lang
-    assert len({p.stem for p in NOTEBOOKS}) == 18  # each language has its own file names
+        assert labs == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"], lang
+    assert len({p.stem for p in NOTEBOOKS}) == 20  # each language has its own file names
 
 
 def test_the_notebooks_are_up_to_date_with_their_bilingual_sources():

@@ -4,6 +4,7 @@ the committed ones are up to date (the suite runs ./dev notebooks --check's code
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import nbformat
@@ -106,14 +107,30 @@ def test_the_bilingual_format_picks_each_language(tmp_path, monkeypatch):
     source = tmp_path / "source" / "09.lab"
     source.parent.mkdir()
     source.write_text("%% names 09_test 09_prueba\n%% md\n@en\n# Title\n@es\n# Título\n"
-                      "%% code solution\n# «Exercise|Ejercicio»: x\nx = 1  # «one|uno»\n"
-                      "%% code hidden\nassert x == 1\n", encoding="utf-8")
+                      "%% code solution one points=2\n# «Exercise|Ejercicio»: x\n"
+                      "x = 1  # «one|uno»\n%% code hidden\nassert x == 1\n%% code\nprint(x)\n",
+                      encoding="utf-8")
     en, es = build.notebook(source, "en"), build.notebook(source, "es")
     assert [c.source for c in en.cells] == ["# Title", "# Exercise: x\nx = 1  # one",
-                                            "assert x == 1"]
+                                            "assert x == 1", "print(x)"]
     assert [c.source for c in es.cells] == ["# Título", "# Ejercicio: x\nx = 1  # uno",
-                                            "assert x == 1"]
+                                            "assert x == 1", "print(x)"]
     assert es.cells[1].metadata["tags"] == ["solution"]
+    # the grader's metadata: the exercise's id and points, and its check (not the hidden cell)
+    assert es.cells[1].metadata["backprop_lens"] == {"exercise": "one", "points": 2}
+    assert "backprop_lens" not in es.cells[2].metadata
+    assert es.cells[3].metadata["backprop_lens"] == {"check": "one"}
+    assert es.metadata["backprop_lens"] == {"language": "es", "lab": "09"}
+    made = student.student_version(es)
+    todo = next(c for c in made.cells if "todo" in c.metadata.get("tags", []))
+    assert todo.metadata["backprop_lens"] == {"exercise": "one", "points": 2, "answers": ["x"]}
+    assert made.cells[-1].metadata["backprop_lens"] == {"check": "one"}
+    for header, message in [("%% code solution", "a solution cell needs an exercise id"),
+                            ("%% code solution one points=0", "expected points=N (N > 0), "
+                                                               "got 'points=0'")]:
+        source.write_text(f"%% names a b\n{header}\nx = 1\n", encoding="utf-8")
+        with pytest.raises(build.SourceError, match=re.escape(f"09.lab:2: {message}")):
+            build.parse(source)
     bad = tmp_path / "source" / "10.lab"
     bad.write_text("%% names a b\n%% markdown\n", encoding="utf-8")
     with pytest.raises(build.SourceError, match="10.lab:2: unknown cell header"):

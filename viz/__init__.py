@@ -10,6 +10,7 @@ from .check import CheckReport, CheckRow, check, check_answer
 from .diagram import draw_graph
 from .explain import Explanation, explain
 from .explore import Explorer, explore
+from .grading import grade
 from .live import LiveView
 from .network import draw_network
 from .plots import (
@@ -53,6 +54,7 @@ __all__ = [
     "explore",
     "get_language",
     "get_theme",
+    "grade",
     "plot_activation",
     "plot_confusion_matrix",
     "plot_decision_boundary",

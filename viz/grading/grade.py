@@ -54,7 +54,7 @@ class StudentGrade:
         return sum(v.points for v in self.verdicts.values())
 
 
-@dataclass
+@dataclass(repr=False)
 class Grades:
     """A class's grades: the result of :func:`grade`, the data behind every file it writes."""
 
@@ -64,6 +64,12 @@ class Grades:
     students: list[StudentGrade]
     seconds: float = 0.0
 
+    def __repr__(self) -> str:
+        n = len(self.students)
+        mean = sum(s.total for s in self.students) / n if n else 0.0
+        return (f"<Grades of lab {self.lab}: {n} students, {len(self.exercises)} exercises, "
+                f"mean {mean:.2f} of {self.max_points:g} points>")
+
     @property
     def max_points(self) -> float:
         return sum(e.points for e in self.exercises)
@@ -72,6 +78,17 @@ class Grades:
         """How many students' answers to ``exercise`` are right, wrong, blank, error."""
         found = Counter(s.verdicts[exercise].status for s in self.students)
         return {status: found.get(status, 0) for status in STATUSES}
+
+    def _repr_html_(self) -> str:
+        """The class report, inline in Jupyter (in a frame: its styles stay its own)."""
+        import html
+
+        from .reports import class_report, speaking
+
+        with speaking(self.language):
+            page = class_report(self)
+        return (f'<iframe srcdoc="{html.escape(page)}" style="width: 100%; height: 42em; '
+                'border: 1px solid #ddd" title="class report"></iframe>')
 
     def mistakes(self, exercise: str) -> list[tuple[str, int, list[str]]]:
         """The mistakes made in ``exercise``, most common first: (name, how many students,
@@ -99,6 +116,7 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
     class report there (see :func:`viz.grading.write_reports`).
     """
     who = "grade"
+    _needs(who)
     started = time.monotonic()
     limits = _limits(who, timeout, memory, notebook_timeout)
     if jobs is None:
@@ -165,6 +183,20 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
 
         write_reports(grades, out)
     return grades
+
+
+def _needs(who: str) -> None:
+    """The grade extra's packages, or an ImportError that says how to install them."""
+    import importlib.util
+
+    missing = [name for name in ("nbformat", "jupyter_client", "ipykernel")
+               if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ImportError(f"{who} needs {', '.join(missing)} to run notebooks; install them "
+                          "with: pip install 'backprop-lens[grade]'")
+    if os.name != "posix":
+        raise OSError(f"{who} runs each notebook under limits and checks answers in forked "
+                      "processes, which needs Linux or macOS")
 
 
 def _limits(who: str, timeout: Any, memory: Any, notebook_timeout: Any) -> Limits:

@@ -10,11 +10,13 @@ import csv
 import html
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from string import Template
 
-from autograd.language import get_language, set_language, tr
+from autograd.language import LANGUAGES, get_language, set_language, tr
 
 from ..check import MISTAKE_WORDS, UNANSWERED
 from .grade import STATUSES, Grades, StudentGrade, Verdict
@@ -31,9 +33,7 @@ def write_reports(grades: Grades, out: str | Path) -> dict[str, Path]:
     ``out`` is touched."""
     out = Path(out)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
-    was = get_language()
-    set_language(grades.language if grades.language in ("en", "es") else "en")
-    try:
+    with speaking(grades.language):
         files = feedback_files(grades)
         written = {"gradebook": out / "gradebook.csv", "exercises": out / "exercises.csv",
                    "class_report": out / "class_report.html"}
@@ -44,6 +44,15 @@ def write_reports(grades: Grades, out: str | Path) -> dict[str, Path]:
             path = out / "feedback" / files[student.student]
             path.write_text(feedback(grades, student), encoding="utf-8")
         return written
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Write in the notebook's ``language`` (English if it is not one of the library's)."""
+    was = get_language()
+    set_language(language if language in LANGUAGES else "en")
+    try:
+        yield
     finally:
         set_language(was)
 
