@@ -251,11 +251,30 @@ def test_text_from_submissions_is_escaped_everywhere(graded):
     assert "<i>Ana" not in feedback.read_text() and html.escape(ODD) in feedback.read_text()
 
 
-def test_progress_is_reported_for_every_notebook(graded):
+def test_progress_is_reported_for_every_notebook_and_a_summary_ends_it(graded):
     grades, *_, messages = graded
-    assert sum(m.startswith("ran ") for m in messages) == len(grades.students)
-    assert messages[0] == f"running {len(grades.students)} notebooks, 2 at a time" or \
-        messages[0].startswith(f"running {len(grades.students)} notebooks")
+    n = len(grades.students)
+    assert messages[0] == f"running {n} notebooks, 2 at a time"
+    ran = [m for m in messages if re.fullmatch(rf"\[\d+/{n}\] ran .+ \(\d+\.\d s\)", m)]
+    assert len(ran) == n and [int(m[1:m.index("/")]) for m in ran] == list(range(1, n + 1))
+    mean = sum(s.total for s in grades.students) / n
+    stopped = sum(bool(s.problem) for s in grades.students)
+    assert stopped == 3  # crashes, not-a-notebook, another-lab
+    assert re.fullmatch(rf"graded {n} notebooks of lab 01 in \d+ s: mean {mean:.2f} of 6 points;"
+                        rf" {stopped} did not run to the end; report: .*class_report.html",
+                        messages[-1])
+
+
+def test_the_notebook_time_limit_stops_it_and_marks_what_was_not_run(tmp_path):
+    solution, submission = _tiny(tmp_path, {"x": "x = 2.0",
+                                            "g": "import time\ntime.sleep(60)\ndg = 6.0"})
+    grades = grade(solution, [submission], timeout=120, notebook_timeout=8, progress=False)
+    student = grades.students[0]
+    assert student.verdicts["x"].status == "right"
+    assert student.problem == "stopped at cell 4: the notebook ran longer than 8 s"
+    assert student.verdicts["g"].status == "error"
+    assert student.verdicts["g"].reason == "not run: " + student.problem
+    assert student.seconds < 30
 
 
 # -- a small solution, for the cases that need no lab ------------------------------------

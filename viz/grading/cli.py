@@ -40,19 +40,17 @@ def main(argv: list[str]) -> int:
             parser.exit(2, f"python -m viz grade: error: no file {path}\n")
     from .grade import grade
 
+    def progress(text: str) -> None:  # steps on stderr; the summary goes to stdout, below
+        if not args.quiet and not text.startswith("graded "):
+            print(text, file=sys.stderr, flush=True)
+
     try:
         grades = grade(args.solution, args.submissions, args.out, timeout=args.timeout,
                        memory=args.memory or None, notebook_timeout=args.notebook_timeout,
-                       jobs=args.jobs,
-                       progress=not args.quiet)
-    except (ValueError, RuntimeError) as error:
+                       jobs=args.jobs, progress=progress)
+    except (ValueError, RuntimeError, ImportError, OSError) as error:
         parser.exit(2, f"python -m viz grade: error: {error}\n")
-    n = len(grades.students)
-    mean = sum(s.total for s in grades.students) / n
-    stopped = sum(bool(s.problem) for s in grades.students)
-    print(f"graded {n} notebooks of lab {grades.lab} in {grades.seconds:.0f} s: mean "
-          f"{mean:.2f} of {grades.max_points:g} points; {stopped} did not run to the end; "
-          f"report: {Path(args.out) / 'class_report.html'}")
+    print(f"{grades.summary()}; report: {Path(args.out) / 'class_report.html'}")
     return 0
 
 

@@ -70,6 +70,14 @@ class Grades:
         return (f"<Grades of lab {self.lab}: {n} students, {len(self.exercises)} exercises, "
                 f"mean {mean:.2f} of {self.max_points:g} points>")
 
+    def summary(self) -> str:
+        """One line: how many notebooks, how long, the mean, how many stopped early."""
+        n = len(self.students)
+        mean = sum(s.total for s in self.students) / n if n else 0.0
+        stopped = sum(bool(s.problem) for s in self.students)
+        return (f"graded {n} notebooks of lab {self.lab} in {self.seconds:.0f} s: mean "
+                f"{mean:.2f} of {self.max_points:g} points; {stopped} did not run to the end")
+
     @property
     def max_points(self) -> float:
         return sum(e.points for e in self.exercises)
@@ -147,7 +155,8 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
             for path, name in zip(paths, names):
                 runs[name] = run_submission(path, name, found, lab, limits, folder,
                                              language)
-                say(f"ran {name} ({runs[name].seconds:.1f} s)", step=True)
+                say(f"[{len(runs)}/{len(paths)}] ran {name} ({runs[name].seconds:.1f} s)",
+                    step=True)
         else:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -157,7 +166,8 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
                 for future in as_completed(futures):
                     name = futures[future]
                     runs[name] = future.result()
-                    say(f"ran {name} ({runs[name].seconds:.1f} s)", step=True)
+                    say(f"[{len(runs)}/{len(paths)}] ran {name} ({runs[name].seconds:.1f} s)",
+                        step=True)
     answers = {e.id: {n: runs[n].captures[e.id].text for n in names
                       if runs[n].captures[e.id].text is not None} for e in found}
     say("checking the answers in the solution's kernel")
@@ -182,6 +192,8 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
         from .reports import write_reports
 
         write_reports(grades, out)
+        grades.seconds = time.monotonic() - started
+    say(grades.summary() + (f"; report: {out / 'class_report.html'}" if out else ""))
     return grades
 
 

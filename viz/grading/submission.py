@@ -115,16 +115,20 @@ def _run(path: str | Path, student: str, exercises: list[Exercise], lab: str | N
                 break
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else str(source)
-            ran = kernel.run(source, min(limits.timeout, deadline - time.monotonic()))
+            remaining = deadline - time.monotonic()
+            ran = kernel.run(source, min(limits.timeout, remaining))
             run.output_bytes += ran.output_bytes
             own = tag(cell, "exercise")
+            if ran.status == "timeout" and remaining < limits.timeout:  # the notebook's limit
+                run.problem = tr("stopped at cell {cell}: the notebook ran longer than "
+                                 "{seconds} s", cell=k + 1, seconds=f"{limits.notebook_timeout:g}")
+                break
             if ran.status == "error" and own:
                 raised[own] = tr("the exercise's cell (cell {cell}) raised {error}",
                                  cell=k + 1, error=ran.error)
             elif ran.status == "timeout":
                 message = tr("cell {cell} ran longer than {seconds} s and was stopped",
-                             cell=k + 1,
-                             seconds=f"{min(limits.timeout, limits.notebook_timeout):g}")
+                             cell=k + 1, seconds=f"{limits.timeout:g}")
                 if own:
                     raised[own] = message
                 if not kernel.alive:
