@@ -9,6 +9,9 @@ are the labs' own (época, pérdida, entrada, salida, retropropagación).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 LANGUAGES = ("en", "es")
 
 _SPANISH = {
@@ -300,6 +303,15 @@ _SPANISH = {
     "the answers could not be read (the notebook changed how Python prints)":
         "no se pudieron leer las respuestas (el notebook cambió cómo imprime Python)",
     "{name} is not a Jupyter notebook ({why})": "{name} no es un notebook de Jupyter ({why})",
+    "running {n} notebooks, {jobs} at a time": "corriendo {n} notebooks, {jobs} a la vez",
+    "[{k}/{n}] ran {name} ({seconds} s)": "[{k}/{n}] corrió {name} ({seconds} s)",
+    "checking the answers in the solution's kernel":
+        "verificando las respuestas en el kernel de la solución",
+    "graded {n} notebooks of lab {lab} in {seconds} s: mean {mean} of {total} points; "
+    "{stopped} did not run to the end":
+        "{n} notebooks del TP {lab} corregidos en {seconds} s: promedio {mean} de {total} "
+        "puntos; {stopped} no corrieron hasta el final",
+    "; report: {path}": "; informe: {path}",
 }
 
 _current = "en"
@@ -313,6 +325,18 @@ def set_language(code: str) -> str:
                          f"{', '.join(LANGUAGES)}")
     _current = code
     return code
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Print and draw in ``code`` inside the block (English if the library does not speak
+    it), then in the language set before."""
+    was = _current
+    set_language(code if code in LANGUAGES else "en")
+    try:
+        yield
+    finally:
+        set_language(was)
 
 
 def get_language() -> str:

@@ -32,7 +32,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="notebooks run at once (default: the number of cores, "
                              "%(default)d here)")
-    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print only the summary line (on standard output)")
     args = parser.parse_args(argv)
     for name in ("solution", *args.submissions):
         path = Path(args.solution if name == "solution" else name)
@@ -40,17 +41,21 @@ def main(argv: list[str]) -> int:
             parser.exit(2, f"python -m viz grade: error: no file {path}\n")
     from .grade import grade
 
-    def progress(text: str) -> None:  # steps on stderr; the summary goes to stdout, below
-        if not args.quiet and not text.startswith("graded "):
+    said: list[str] = []
+
+    def progress(text: str) -> None:  # each step, then the summary line, on stderr
+        said.append(text)
+        if not args.quiet:
             print(text, file=sys.stderr, flush=True)
 
     try:
-        grades = grade(args.solution, args.submissions, args.out, timeout=args.timeout,
-                       memory=args.memory or None, notebook_timeout=args.notebook_timeout,
-                       jobs=args.jobs, progress=progress)
+        grade(args.solution, args.submissions, args.out, timeout=args.timeout,
+              memory=args.memory or None, notebook_timeout=args.notebook_timeout,
+              jobs=args.jobs, progress=progress)
     except (ValueError, RuntimeError, ImportError, OSError) as error:
         parser.exit(2, f"python -m viz grade: error: {error}\n")
-    print(f"{grades.summary()}; report: {Path(args.out) / 'class_report.html'}")
+    if args.quiet:
+        print(said[-1])  # the summary line alone, on stdout
     return 0
 
 

@@ -131,10 +131,12 @@ def _check_in_child(source: str, given: dict, namespace: dict, memory_mb: int | 
 
     return _verdict(
         status, mistakes=mistakes if status == "wrong" else [], printed=text,
-        summaries=[report.summary() for report in reports],
-        rows=[{"label": str(r.label), "quantity": r.quantity, "given": _show(r.given)[:200],
-               "expected": _show(r.expected)[:200], "ok": bool(r.ok), "mistake": r.mistake,
-               "verdict": r.verdict, "explanation": r.explanation} for r in rows],
+        reports=[{"summary": report.summary(),
+                  "rows": [{"label": str(r.label), "quantity": r.quantity,
+                            "given": _show(r.given)[:200], "expected": _show(r.expected)[:200],
+                            "ok": bool(r.ok), "mistake": r.mistake, "verdict": r.verdict,
+                            "explanation": r.explanation} for r in report.rows]}
+                 for report in reports],
         diagrams=_diagrams(reports) if status == "wrong" else [])
 
 
@@ -159,8 +161,8 @@ def _diagrams(reports: list) -> list[str]:
 
 
 def _verdict(status: str, **found: Any) -> dict:
-    return {"status": status, "mistakes": [], "reason": "", "printed": "", "summaries": [],
-            "rows": [], "diagrams": [], **found}
+    return {"status": status, "mistakes": [], "reason": "", "printed": "", "reports": [],
+            "diagrams": [], **found}
 
 
 def _python(source: str) -> str:

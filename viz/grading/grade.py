@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograd.language import speaking, tr
+
 from .exercises import Exercise, exercises, read_notebook, settings
 from .reference import verdicts
 from .submission import Limits, Run, run_submission
@@ -25,17 +27,23 @@ STATUSES = ("right", "wrong", "blank", "error")
 class Verdict:
     """One student's result on one exercise. ``status`` is one of :data:`STATUSES`;
     ``mistakes`` are the exercise mode's names (``extra_factor``, ``sign``...), ``reason``
-    says why an answer is blank or could not be graded; ``rows``, ``summaries`` and
-    ``diagrams`` (SVG) are what ``viz.check`` said, ``printed`` what the check printed."""
+    says why an answer is blank or could not be graded; ``reports`` are what the check's
+    ``viz.check`` calls said (each a ``summary`` and its ``rows``: label, given, expected,
+    verdict, mistake, explanation), ``diagrams`` the graphs with the answers marked (SVG),
+    ``printed`` what the check printed."""
 
     status: str
     points: float = 0.0
     mistakes: list[str] = field(default_factory=list)
     reason: str = ""
-    rows: list[dict] = field(default_factory=list)
-    summaries: list[str] = field(default_factory=list)
+    reports: list[dict] = field(default_factory=list)
     diagrams: list[str] = field(default_factory=list)
     printed: str = ""
+
+    @property
+    def rows(self) -> list[dict]:
+        """Every answer the check read, all reports together."""
+        return [row for report in self.reports for row in report["rows"]]
 
 
 @dataclass
@@ -75,8 +83,11 @@ class Grades:
         n = len(self.students)
         mean = sum(s.total for s in self.students) / n if n else 0.0
         stopped = sum(bool(s.problem) for s in self.students)
-        return (f"graded {n} notebooks of lab {self.lab} in {self.seconds:.0f} s: mean "
-                f"{mean:.2f} of {self.max_points:g} points; {stopped} did not run to the end")
+        with speaking(self.language):
+            return tr("graded {n} notebooks of lab {lab} in {seconds} s: mean {mean} of "
+                      "{total} points; {stopped} did not run to the end", n=n, lab=self.lab,
+                      seconds=f"{self.seconds:.0f}", mean=f"{mean:.2f}",
+                      total=f"{self.max_points:g}", stopped=stopped)
 
     @property
     def max_points(self) -> float:
@@ -91,7 +102,7 @@ class Grades:
         """The class report, inline in Jupyter (in a frame: its styles stay its own)."""
         import html
 
-        from .reports import class_report, speaking
+        from .reports import class_report
 
         with speaking(self.language):
             page = class_report(self)
@@ -149,14 +160,14 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
     say = _say(progress)
     names = _names(paths)
     runs: dict[str, Run] = {}
-    say(f"running {len(paths)} notebooks, {jobs} at a time")
+    with speaking(language):
+        say(tr("running {n} notebooks, {jobs} at a time", n=len(paths), jobs=jobs))
     with tempfile.TemporaryDirectory(prefix="bpl-grade-") as folder:
         if jobs == 1:
             for path, name in zip(paths, names):
                 runs[name] = run_submission(path, name, found, lab, limits, folder,
                                              language)
-                say(f"[{len(runs)}/{len(paths)}] ran {name} ({runs[name].seconds:.1f} s)",
-                    step=True)
+                say(_ran(runs, paths, name, language), step=True)
         else:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -166,11 +177,11 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
                 for future in as_completed(futures):
                     name = futures[future]
                     runs[name] = future.result()
-                    say(f"[{len(runs)}/{len(paths)}] ran {name} ({runs[name].seconds:.1f} s)",
-                        step=True)
+                    say(_ran(runs, paths, name, language), step=True)
     answers = {e.id: {n: runs[n].captures[e.id].text for n in names
                       if runs[n].captures[e.id].text is not None} for e in found}
-    say("checking the answers in the solution's kernel")
+    with speaking(language):
+        say(tr("checking the answers in the solution's kernel"))
     checked = verdicts(key, found, answers, timeout, memory)
     students = []
     for path, name in zip(paths, names):
@@ -184,8 +195,7 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
             v = checked[exercise.id][name]
             by_id[exercise.id] = Verdict(
                 v["status"], exercise.points if v["status"] == "right" else 0.0,
-                list(v["mistakes"]), v["reason"], v["rows"], v["summaries"], v["diagrams"],
-                v["printed"])
+                list(v["mistakes"]), v["reason"], v["reports"], v["diagrams"], v["printed"])
         students.append(StudentGrade(name, str(path), by_id, run.problem, run.seconds))
     grades = Grades(str(lab or ""), language, found, students, time.monotonic() - started)
     if out is not None:
@@ -193,8 +203,16 @@ def grade(solution: str | Path, submissions: Sequence[str | Path], out: str | Pa
 
         write_reports(grades, out)
         grades.seconds = time.monotonic() - started
-    say(grades.summary() + (f"; report: {out / 'class_report.html'}" if out else ""))
+    with speaking(language):
+        report = tr("; report: {path}", path=out / "class_report.html") if out else ""
+    say(grades.summary() + report)
     return grades
+
+
+def _ran(runs: dict, paths: list, name: str, language: str) -> str:
+    with speaking(language):
+        return tr("[{k}/{n}] ran {name} ({seconds} s)", k=len(runs), n=len(paths), name=name,
+                  seconds=f"{runs[name].seconds:.1f}")
 
 
 def _needs(who: str) -> None:

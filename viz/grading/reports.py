@@ -10,13 +10,11 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from string import Template
 
-from autograd.language import LANGUAGES, get_language, set_language, tr
+from autograd.language import get_language, speaking, tr
 
 from ..check import MISTAKE_WORDS, UNANSWERED
 from .grade import STATUSES, Grades, StudentGrade, Verdict
@@ -44,17 +42,6 @@ def write_reports(grades: Grades, out: str | Path) -> dict[str, Path]:
             path = out / "feedback" / files[student.student]
             path.write_text(feedback(grades, student), encoding="utf-8")
         return written
-
-
-@contextmanager
-def speaking(language: str) -> Iterator[None]:
-    """Write in the notebook's ``language`` (English if it is not one of the library's)."""
-    was = get_language()
-    set_language(language if language in LANGUAGES else "en")
-    try:
-        yield
-    finally:
-        set_language(was)
 
 
 def gradebook_csv(grades: Grades) -> str:
@@ -113,18 +100,11 @@ def _exercise_feedback(exercise, verdict: Verdict) -> str:
     if verdict.reason:
         parts.append(f"<p>{html.escape(verdict.reason)}</p>")
     if verdict.status != "right":
-        for line in dict.fromkeys(verdict.summaries):  # each different summary once
-            parts.append(f"<p>{html.escape(line)}</p>")
-    shown = [r for r in verdict.rows if r["mistake"] != UNANSWERED or verdict.status != "blank"]
-    if shown and verdict.status != "right":
-        head = "".join(f"<th>{html.escape(tr(h))}</th>" for h in
-                       ("answer", "given", "expected", "verdict", "explanation"))
-        body = "".join(
-            f'<tr class="{"right" if r["ok"] else "wrong"}"><td>{html.escape(r["label"])}</td>'
-            f"<td>{html.escape(r['given'])}</td><td>{html.escape(r['expected'])}</td>"
-            f"<td>{html.escape(r['verdict'])}</td><td>{html.escape(r['explanation'])}</td></tr>"
-            for r in shown)
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        for report in verdict.reports:
+            parts.append(f"<p>{html.escape(report['summary'])}</p>")
+            if all(r["ok"] for r in report["rows"]) or verdict.status == "blank":
+                continue  # a report with nothing wrong: its summary says it all
+            parts.append(_rows_table(report["rows"]))
     for svg in verdict.diagrams:
         parts.append(f'<div class="scroll"><img class="diagram" alt="'
                      f'{html.escape(tr("the graph, answers marked"))}" src="{_svg_data(svg)}">'
@@ -134,6 +114,17 @@ def _exercise_feedback(exercise, verdict: Verdict) -> str:
                      f"<pre>{html.escape(verdict.printed)}</pre></details>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _rows_table(rows: list[dict]) -> str:
+    head = "".join(f"<th>{html.escape(tr(h))}</th>" for h in
+                   ("answer", "given", "expected", "verdict", "explanation"))
+    body = "".join(
+        f'<tr class="{"right" if r["ok"] else "wrong"}"><td>{html.escape(r["label"])}</td>'
+        f"<td>{html.escape(r['given'])}</td><td>{html.escape(r['expected'])}</td>"
+        f"<td>{html.escape(r['verdict'])}</td><td>{html.escape(r['explanation'])}</td></tr>"
+        for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def class_report(grades: Grades, files: dict[str, str] | None = None) -> str:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograd.language import get_language, set_language, tr
+from autograd.language import speaking, tr
 
 from .exercises import Exercise, NotANotebook, read_notebook, settings, tag
 from .kernel import Kernel
@@ -58,12 +58,8 @@ def run_submission(path: str | Path, student: str, exercises: list[Exercise], la
                    language: str = "en") -> Run:
     """Run one student's notebook under ``limits`` and read out every exercise's answers;
     what went wrong is said in ``language``."""
-    was = get_language()
-    set_language(language)
-    try:
+    with speaking(language):
         return _run(path, student, exercises, lab, limits, folder)
-    finally:
-        set_language(was)
 
 
 def _run(path: str | Path, student: str, exercises: list[Exercise], lab: str | None,
