@@ -46,6 +46,11 @@ def test_the_wheel_holds_the_three_packages_and_the_sdist_the_sources(dist):
     assert "nn/_clash.py" in names and "autograd/ops.py" in names
     assert {"viz/pages/explorer.html", "viz/pages/explorer.js", "viz/pages/explorer.css"} <= \
         set(names)  # the explorer's page, read at run time
+    # the grader's pages, and the two files it runs as they are (a script and a kernel's codec)
+    assert {"viz/pages/feedback.html", "viz/pages/class_report.html", "viz/pages/grading.css",
+            "viz/grading/limits.py", "viz/grading/plain.py"} <= set(names)
+    assert 'Requires-Dist: jupyter_client>=8; extra == "grade"' in metadata  # an extra only
+    assert "Requires-Dist: jupyter_client>=8\n" not in metadata
     for requirement in ("numpy", "graphviz", "matplotlib", "tqdm"):
         assert f"Requires-Dist: {requirement}" in metadata
     assert "Requires-Dist: torch" not in metadata.split("Provides-Extra")[0]  # an extra
