@@ -323,7 +323,7 @@ def _vjp(pieces: list[Node], inputs: list[Node], v: np.ndarray) -> list[Any]:
         if not part.any():
             continue
         seed = float(part[0]) if not _is_array(piece) else part.reshape(piece._data.shape)
-        grads = grad(piece, inputs, grad_output=seed)
+        grads = grad(piece, inputs, grad_outputs=seed)
         total = [t + np.asarray(g, dtype=np.float64) if _is_array(x) else t + float(g)
                  for t, g, x in zip(total, grads, inputs)]
     return [np.broadcast_to(t, x._data.shape) if _is_array(x) else t

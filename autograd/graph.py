@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import count
@@ -82,13 +82,21 @@ class Node:
         """True for a node that no operation produced (an input, a weight, a constant)."""
         return not self.parents
 
-    def backward(self, gradient: Any = None) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
         """Fill ``.grad`` of this node and of every node it depends on, by reverse mode.
 
         Gradients *accumulate*: a second call adds to ``.grad`` (as in PyTorch), so zero
         them between training steps (:meth:`zero_grad`, or an optimizer's ``zero_grad``).
+        With ``create_graph=True`` every gradient is itself a node (a Value or a Tensor)
+        whose graph was recorded from the derivatives, so it can be differentiated again;
+        ``.grad`` then holds those nodes. ``retain_graph`` is accepted for PyTorch's
+        sake: a graph here is never freed by a backward pass.
         """
-        backpropagate(self, self._seed(gradient), accumulate=True)
+        if create_graph:
+            backpropagate_graph(self, gradient, accumulate=True)
+        else:
+            backpropagate(self, self._seed(gradient), accumulate=True)
 
     def zero_grad(self) -> None:
         """Reset the gradient of this node and of every node it was computed from."""
@@ -103,6 +111,18 @@ class Node:
 
     def _as_grad(self, g: Any) -> Any:  # pragma: no cover - every node type overrides
         """A pass gradient as this node's gradient type (0.0 means nothing flowed here)."""
+        raise NotImplementedError
+
+    def _seed_node(self, gradient: Any) -> Node:  # pragma: no cover - every node type overrides
+        """d self / d self as a node (a constant 1, or ``gradient``), for create_graph."""
+        raise NotImplementedError
+
+    def _fit_grad(self, g: Node) -> Node:  # pragma: no cover - every node type overrides
+        """A gradient node reduced to this node's shape (broadcasting undone), as nodes."""
+        raise NotImplementedError
+
+    def _zero_node(self) -> Node:  # pragma: no cover - every node type overrides
+        """A zero gradient for this node, as a constant node."""
         raise NotImplementedError
 
 
@@ -277,7 +297,7 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
             total = node.grad  # an intermediate node's .grad may share its array (read it)
             node.grad = g if total is None else total + g
         local = node._local
-        if local.__class__ is list:  # array chain rule: a vector-Jacobian product per parent
+        if local.__class__ is not tuple:  # array chain rule: a vector-Jacobian product each
             for parent, vjp in zip(node.parents, local):
                 if parent._requires_grad:
                     r = vjp(g)  # the op table's ops are tested to give the right shape,
@@ -440,23 +460,116 @@ def _what_or_value(g: Any) -> str:
     return _what(g)
 
 
-def grad(output: Node, inputs: Iterable[Node], grad_output: Any = None) -> list[Any]:
-    """Gradients of ``output`` with respect to each of ``inputs``; every ``.grad`` is left as is.
+class Backward:
+    """The scope of the nodes a backward pass with ``create_graph=True`` records (their
+    ``.scope``): the pass's graph, told apart from the forward one (diagrams draw it in
+    the gradients' red). ``order`` is 1 for a gradient, 2 for the gradient of a gradient..."""
 
-    An input that ``output`` does not depend on gets a zero gradient. ``grad_output`` seeds
-    the pass for a non-scalar output (as ``torch.autograd.grad``): the result is then the
-    gradient of ``sum(output * grad_output)``, a vector-Jacobian product.
+    __slots__ = ("of", "order")
+
+    def __init__(self, of: Node, order: int) -> None:
+        self.of, self.order = of, order
+
+    def __repr__(self) -> str:
+        return f"Backward(order={self.order})"
+
+
+def derivative_order(node: Node) -> int:
+    """0 for a node of a forward pass; k for one recorded by the k-th backward pass taken
+    with ``create_graph=True`` (a gradient of a gradient is 2)."""
+    scope = node.scope
+    return scope.order if isinstance(scope, Backward) else 0
+
+
+def backpropagate_graph(root: Node, gradient: Any, accumulate: bool,
+                        inputs: list[Node] | None = None) -> dict[int, Node]:
+    """Reverse mode where every gradient is a node: each op's derivative is applied as
+    recorded ops (the op table's ``graph_vjp``), so the result can be differentiated again.
+    Returns the gradient node of every node reached, by ``id``; with ``accumulate`` they are
+    also added to ``.grad``. The new nodes' scope is :class:`Backward`."""
+    from .ops import lookup
+
+    interior, leaves = _reachable(root)
+    if interior and _changes[0] > interior[-1]._id:
+        _check_unchanged(interior)
+    order = max(derivative_order(n) for n in (*interior, *leaves)) + 1
+    grads: dict[int, Node] = {}
+    with _changed(enabled=True, scope=Backward(root, order)):
+        grads[id(root)] = root._seed_node(gradient)
+        for node in interior:
+            g = grads.get(id(node))
+            if g is None:
+                continue
+            op = lookup(node.op)
+            rule = op.graph_vjp if op is not None else None
+            if rule is None:
+                raise NotImplementedError(
+                    f"create_graph: the op {node.op!r} has no derivative that can be recorded "
+                    "as a graph, so its gradient cannot be differentiated again")
+            for parent, part in zip(node.parents, rule(g, node)):
+                if part is None or not parent._requires_grad:
+                    continue
+                part = parent._fit_grad(part)
+                total = grads.get(id(parent))
+                grads[id(parent)] = part if total is None else total + part
+    if accumulate:
+        for node in (*interior, *leaves):
+            g = grads.get(id(node))
+            if g is not None and node._requires_grad:
+                total = node.grad
+                if total is None or (total.__class__ is float and total == 0.0):
+                    node.grad = g
+                else:
+                    node.grad = g + total
+    return grads
+
+
+def grad(outputs: Node | Sequence[Node], inputs: Node | Iterable[Node],
+         grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False) -> list[Any]:
+    """Gradients of ``outputs`` with respect to each of ``inputs``, as
+    ``torch.autograd.grad``; every ``.grad`` is left as is.
+
+    An input that the outputs do not depend on gets a zero gradient. ``grad_outputs`` seeds
+    the pass for a non-scalar output: the result is then the gradient of
+    ``sum(output * grad_output)``, a vector-Jacobian product; with several outputs, their
+    gradients add up (one ``grad_outputs`` entry each). With ``create_graph=True`` each
+    gradient is a node (a Value or a Tensor) recorded from the derivatives, so it can be
+    differentiated again (``grad(grad(y, [x], create_graph=True)[0], [x])`` is d²y/dx²);
+    otherwise numbers and arrays. ``retain_graph`` is accepted for PyTorch's sake: graphs
+    are never freed here.
     """
-    if not isinstance(output, Node):
-        raise TypeError(f"grad() needs a Value or Tensor output, got {type(output).__name__}")
-    inputs = list(inputs)
+    many = isinstance(outputs, (list, tuple))
+    outs = list(outputs) if many else [outputs]
+    seeds = list(grad_outputs) if many and grad_outputs is not None else [grad_outputs]
+    if many and grad_outputs is None:
+        seeds = [None] * len(outs)
+    if len(seeds) != len(outs):
+        raise ValueError(f"grad: {len(outs)} outputs but {len(seeds)} grad_outputs")
+    for out in outs:
+        if not isinstance(out, Node):
+            raise TypeError(f"grad() needs a Value or Tensor output, got {type(out).__name__}")
+    inputs = [inputs] if isinstance(inputs, Node) else list(inputs)
     for x in inputs:
         if not isinstance(x, Node):
             raise TypeError(f"grad() inputs must be Values or Tensors, got {type(x).__name__}")
-    backpropagate(output, output._seed(grad_output), accumulate=False)
-    mark = output._mark
-    handed: set[int] = set()
-    return [_own(x._as_grad(x._g if x._mark == mark else 0.0), handed) for x in inputs]
+    if create_graph:
+        total: list[Any] = [None] * len(inputs)
+        for out, seed in zip(outs, seeds):
+            grads = backpropagate_graph(out, seed, accumulate=False)
+            for k, x in enumerate(inputs):
+                g = grads.get(id(x))
+                if g is not None:
+                    total[k] = g if total[k] is None else total[k] + g
+        return [g if g is not None else x._zero_node() for g, x in zip(total, inputs)]
+    results: list[Any] = [None] * len(inputs)
+    for out, seed in zip(outs, seeds):
+        backpropagate(out, out._seed(seed), accumulate=False)
+        mark = out._mark
+        handed: set[int] = set()
+        found = [_own(x._as_grad(x._g if x._mark == mark else 0.0), handed) for x in inputs]
+        results = [f if r is None else r + f for r, f in zip(results, found)]
+    return results
 
 
 def zero_grad(nodes: Iterable[Node]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,10 @@ class Op:
     convention: str = ""  # ... and which one
     value: bool = True  # offered on Value
     tensor: bool = True  # offered on Tensor
+    # its derivative as recorded ops, for create_graph=True: graph_vjp(g, node) gives the
+    # gradient of each parent as a node (None: no gradient), from the gradient node g of the
+    # result; attached below the table by @graph_vjp (None: not differentiable twice yet)
+    graph_vjp: Callable[..., tuple] | None = None
 
 
 OPS: dict[str, Op] = {}
@@ -201,6 +205,312 @@ register(Op("avg_pool2d", "image", "avg pool", ("g / window size, to every eleme
             _pool(np.mean), "torch.nn.functional.avg_pool2d", value=False))
 register(Op("cross_entropy", "loss", "CE", ("(softmax(z) − onehot(y)) / n",), _cross_entropy,
             "torch.nn.functional.cross_entropy", value=False))
+
+
+def _scatter(g, index, shape):
+    out = np.zeros(shape)
+    np.add.at(out, index, g)
+    return out
+
+
+register(Op("scatter", "shape", "scatter", ("g at the indexed places",), _scatter,
+            "torch.Tensor.index_put", value=False))
+
+# ---------------------------------------------------------------- derivatives as recorded ops
+# What backward(create_graph=True) applies instead of the numeric derivatives above: each
+# rule builds the parents' gradients from g (the result's gradient, a node) with recorded
+# ops, so that the gradient has a graph of its own and can be differentiated again. Slopes
+# that are constant where they exist (relu, abs, clip...) enter as constants: their own
+# derivative is 0, as in PyTorch. A Value's recorded local derivatives are numbers (a
+# tuple); a Tensor's are vector-Jacobian products, with ``how`` for what the rule needs.
+
+
+def graph_vjp(*names: str):
+    """Attach ``rule`` to the ops ``names`` as their ``graph_vjp``."""
+    def attach(rule):
+        for name in names:
+            OPS[name] = replace(OPS[name], graph_vjp=rule)
+        return rule
+    return attach
+
+
+def _scalar(node) -> bool:
+    return node._local.__class__ is tuple
+
+
+def _how(node):
+    return node._local.how
+
+
+@graph_vjp("+")
+def _add_vjp(g, node):
+    return (g,) * len(node.parents)
+
+
+@graph_vjp("-")
+def _sub_vjp(g, node):
+    return g, -g
+
+
+@graph_vjp("*")
+def _mul_vjp(g, node):
+    a, b = node.parents
+    return g * b, g * a
+
+
+@graph_vjp("/")
+def _div_vjp(g, node):
+    b = node.parents[1]
+    return g / b, -(g * node) / b
+
+
+@graph_vjp("**")
+def _pow_vjp(g, node):
+    a, b = node.parents
+    return g * b * a ** (b - 1), g * node * a.log()
+
+
+@graph_vjp("**n")
+def _power_vjp(g, node):
+    (a,) = node.parents
+    n = float(exponent(node.op))
+    if n == 0:
+        return (None,)
+    if n == 1:
+        return (g,)
+    if n < 1 and np.any(np.asarray(a._data) == 0):  # inf at 0: a constant there
+        return (g * _slope_of_power(a._data, n),)
+    return (g * (n * a ** (n - 1)),)
+
+
+def _slope_of_power(x, n):
+    with np.errstate(divide="ignore"):
+        return n * np.power(np.asarray(x, dtype=float), n - 1)
+
+
+@graph_vjp("neg")
+def _neg_vjp(g, node):
+    return (-g,)
+
+
+@graph_vjp("exp")
+def _exp_vjp(g, node):
+    return (g * node,)
+
+
+@graph_vjp("log")
+def _log_vjp(g, node):
+    return (g / node.parents[0],)
+
+
+@graph_vjp("sqrt")
+def _sqrt_vjp(g, node):
+    if (np.asarray(node._data) == 0).any():  # inf at 0, a constant there
+        return (g * _slope_of_power(node.parents[0]._data, 0.5),)
+    return (g * 0.5 / node,)
+
+
+@graph_vjp("tanh")
+def _tanh_vjp(g, node):
+    return (g * (1 - node * node),)
+
+
+@graph_vjp("sigmoid")
+def _sigmoid_vjp(g, node):
+    return (g * (node * (1 - node)),)
+
+
+@graph_vjp("softplus")
+def _softplus_vjp(g, node):
+    return (g * node.parents[0].sigmoid(),)
+
+
+@graph_vjp("arctan")
+def _arctan_vjp(g, node):
+    a = node.parents[0]
+    return (g / (1 + a * a),)
+
+
+@graph_vjp("sin")
+def _sin_vjp(g, node):
+    return (g * node.parents[0].cos(),)
+
+
+@graph_vjp("cos")
+def _cos_vjp(g, node):
+    return (-(g * node.parents[0].sin()),)
+
+
+@graph_vjp("elu")
+def _elu_vjp(g, node):
+    """1 where x > 0, α·e^x elsewhere: α·e^x = out + α there (a graph, so it bends)."""
+    x = node.parents[0]
+    if _scalar(node):
+        if x._data > 0:
+            return (g,)
+        alpha = node._local[0] / math.exp(x._data) if math.exp(x._data) > 0 else 0.0
+        return (g * (node + alpha),)
+    from .select import where
+
+    alpha = _how(node)
+    return (where(x._data > 0, g, g * (node + alpha)),)
+
+
+@graph_vjp("relu", "leaky_relu", "abs", "clip", "step", "sign")
+def _piecewise_vjp(g, node):
+    """A slope that is constant where it exists: times that slope, as a constant."""
+    if _scalar(node):
+        slope = node._local[0]
+        return (None,) if slope == 0 else (g * slope,)
+    x = node.parents[0]._data
+    if node.op == "relu":
+        slope = (x > 0).astype(x.dtype)
+    elif node.op == "leaky_relu":
+        slope = np.where(x > 0, 1.0, _how(node)).astype(x.dtype)
+    elif node.op == "abs":
+        slope = np.sign(x)
+    elif node.op == "clip":
+        slope = _how(node).astype(x.dtype)
+    else:  # step, sign: 0 (nan at nan, as their first derivative)
+        slope = np.where(np.isnan(x), np.nan, 0.0).astype(x.dtype)
+    return (g * slope,)
+
+
+@graph_vjp("@")
+def _matmul_vjp(g, node):
+    a, b = node.parents
+    a2 = a.reshape(1, -1) if a.ndim == 1 else a
+    b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+    g2 = g.reshape(*g.shape, 1) if b.ndim == 1 else g
+    g2 = g2.reshape(*g2.shape[:-1], 1, g2.shape[-1]) if a.ndim == 1 else g2
+    ga = g2 @ _swap_last(b2)
+    gb = _swap_last(a2) @ g2
+    ga = ga.reshape(*ga.shape[:-2], ga.shape[-1]) if a.ndim == 1 else ga
+    gb = gb.reshape(*gb.shape[:-1]) if b.ndim == 1 else gb
+    return ga, gb
+
+
+def _swap_last(t):
+    order = list(range(t.ndim))
+    order[-1], order[-2] = order[-2], order[-1]
+    return t.transpose(order)
+
+
+def _expanded(g, node, axes, keepdims):
+    """A reduction's result gradient put back on every element it combined."""
+    shape = node.parents[0]._data.shape
+    if not keepdims and axes is not None:
+        kept = list(g.shape)
+        for k in sorted(axes):
+            kept.insert(k, 1)
+        g = g.reshape(kept)
+    elif axes is None and not keepdims:
+        g = g.reshape((1,) * len(shape))
+    from .tensor import Tensor
+
+    return g + Tensor(np.zeros(shape, dtype=node.parents[0]._data.dtype))
+
+
+@graph_vjp("sum")
+def _sum_vjp(g, node):
+    axes, keepdims = _how(node)
+    return (_expanded(g, node, axes, keepdims),)
+
+
+@graph_vjp("mean")
+def _mean_vjp(g, node):
+    axes, keepdims, scale = _how(node)
+    return (_expanded(g * scale, node, axes, keepdims),)
+
+
+@graph_vjp("max", "min")
+def _extreme_vjp(g, node):
+    axes, keepdims, share = _how(node)
+    return (_expanded(g, node, axes, keepdims) * share,)
+
+
+@graph_vjp("softmax")
+def _softmax_vjp(g, node):
+    axis = _how(node)
+    return (node * (g - (g * node).sum(axis=axis, keepdims=True)),)
+
+
+@graph_vjp("log_softmax")
+def _log_softmax_vjp(g, node):
+    axis = _how(node)
+    return (g - node.exp() * g.sum(axis=axis, keepdims=True),)
+
+
+@graph_vjp("reshape")
+def _reshape_vjp(g, node):
+    return (g.reshape(node.parents[0]._data.shape),)
+
+
+@graph_vjp("transpose")
+def _transpose_vjp(g, node):
+    return (g.transpose(_how(node)),)
+
+
+@graph_vjp("index")
+def _index_vjp(g, node):
+    from .tensor import scatter
+
+    return (scatter(g, _how(node), node.parents[0]._data.shape),)
+
+
+@graph_vjp("scatter")
+def _scatter_vjp(g, node):
+    return (g[_how(node)],)
+
+
+@graph_vjp("concatenate")
+def _concatenate_vjp(g, node):
+    axis, bounds = _how(node)
+    return tuple(g[(slice(None),) * axis + (slice(start, end),)] for start, end in bounds)
+
+
+@graph_vjp("stack")
+def _stack_vjp(g, node):
+    axis = _how(node)
+    return tuple(g[(slice(None),) * axis + (k,)] for k in range(len(node.parents)))
+
+
+@graph_vjp("pad")
+def _pad_vjp(g, node):
+    return (g[_how(node)],)
+
+
+@graph_vjp("where")
+def _where_vjp(g, node):
+    from .select import where
+
+    condition = _how(node)
+    return where(condition, g, 0.0), where(condition, 0.0, g)
+
+
+@graph_vjp("maximum", "minimum")
+def _select_vjp(g, node):
+    a, b = (p._data for p in node.parents)
+    wins = np.greater if node.op == "maximum" else np.less
+    weight_a = np.where(wins(a, b), 1.0, np.where(a == b, 0.5, 0.0))
+    weight_b = np.where(wins(b, a), 1.0, np.where(a == b, 0.5, 0.0))
+    return g * weight_a, g * weight_b
+
+
+@graph_vjp("cross_entropy")
+def _cross_entropy_vjp(g, node):
+    """(softmax(z)·Σy − y) / n, with the softmax recorded."""
+    (z,) = node.parents
+    y, n = _how(node)
+    z2 = z.reshape(1, -1) if z.ndim == 1 else z
+    p = z2.softmax(axis=1)
+    if y.ndim == 1:
+        target = np.zeros(z2.shape, dtype=z._data.dtype)
+        target[np.arange(len(y)), y] = 1.0
+        grad = (p - target) / n
+    else:
+        grad = (p * y.sum(axis=1, keepdims=True) - y) / n
+    return ((grad.reshape(z._data.shape)) * g,)
 
 
 # ---------------------------------------------------------------- lookups

@@ -44,7 +44,8 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     out = out.astype(np.result_type(ta._data, tb._data), copy=False)
     return _result(out, "where", (ta, tb),
                    [lambda g: _unbroadcast(np.where(cond, g, 0).astype(g.dtype), ta.shape),
-                    lambda g: _unbroadcast(np.where(cond, 0, g).astype(g.dtype), tb.shape)])
+                    lambda g: _unbroadcast(np.where(cond, 0, g).astype(g.dtype), tb.shape)],
+                   how=cond)
 
 
 def _extreme(a: Any, b: Any, op: str, ufunc: Any, wins: Any) -> Tensor:

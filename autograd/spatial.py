@@ -85,7 +85,7 @@ def pad(x: Tensor, pad_width: Any) -> Tensor:
         raise ValueError(f"pad: pad_width must be whole numbers ≥ 0, got {pad_width!r}")
     widths = [(int(a), int(b)) for a, b in widths]
     middle = tuple(slice(a, a + n) for (a, _), n in zip(widths, x.shape))
-    return _result(np.pad(x._data, widths), "pad", (x,), [lambda g: g[middle]])
+    return _result(np.pad(x._data, widths), "pad", (x,), [lambda g: g[middle]], how=middle)
 
 
 # ---------------------------------------------------------------- convolution

@@ -17,7 +17,15 @@ from typing import Any, Union
 import numpy as np
 
 from . import scratch
-from .graph import Node, _next_id, _stamp, backpropagate, fingerprint, record
+from .graph import (
+    Node,
+    _next_id,
+    _stamp,
+    backpropagate,
+    backpropagate_graph,
+    fingerprint,
+    record,
+)
 from .language import tr
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
@@ -83,10 +91,16 @@ class Tensor(Node):
 
     data = property(_read, Node.data.fset, doc=_read.__doc__)
 
-    def backward(self, gradient: ArrayLike | None = None) -> None:
+    def backward(self, gradient: ArrayLike | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
         """Fill ``.grad`` of this tensor and of everything it depends on, by reverse mode.
 
-        Gradients accumulate, as in PyTorch: zero them between training steps."""
+        Gradients accumulate, as in PyTorch: zero them between training steps. With
+        ``create_graph=True``, ``.grad`` holds Tensors recorded from the derivatives, which
+        can be differentiated again (see :meth:`Node.backward`)."""
+        if create_graph:
+            backpropagate_graph(self, gradient, accumulate=True)
+            return
         _, leaves = backpropagate(self, self._seed(gradient), accumulate=True)
         done = _next_id()
         for leaf in leaves:  # their arrays may now be updated through .data without a note
@@ -368,7 +382,7 @@ class Tensor(Node):
         x = self._data
         positive = x > 0
         return _result(np.where(positive, x, alpha * x), "leaky_relu", (self,),
-                       [lambda g: np.where(positive, g, alpha * g)])
+                       [lambda g: np.where(positive, g, alpha * g)], how=alpha)
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x for x > 0, else alpha·(e^x - 1)."""
@@ -376,7 +390,7 @@ class Tensor(Node):
         positive = x > 0
         e = np.exp(np.minimum(x, 0))
         return _result(np.where(positive, x, alpha * (e - 1)), "elu", (self,),
-                       [lambda g: np.where(positive, g, g * (alpha * e))])
+                       [lambda g: np.where(positive, g, g * (alpha * e))], how=alpha)
 
     def softplus(self) -> Tensor:
         """ln(1 + e^x), without overflow for any x; its derivative is σ(x)."""
@@ -415,7 +429,8 @@ class Tensor(Node):
             inside &= x >= low
         if high is not None:
             inside &= x <= high
-        return _result(np.clip(x, low, high), "clip", (self,), [lambda g: g * inside])
+        return _result(np.clip(x, low, high), "clip", (self,), [lambda g: g * inside],
+                       how=inside)
 
     def softmax(self, axis: int = -1) -> Tensor:
         """e^x / Σ e^x along ``axis``, shifted by the max so that no exp overflows."""
@@ -428,7 +443,7 @@ class Tensor(Node):
         e = np.exp(z)
         s = e / e.sum(axis=axis, keepdims=True)
         return _result(s, "softmax", (self,),
-                       [lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True))])
+                       [lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True))], how=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - log Σ e^x along ``axis``, stable for logits of any magnitude."""
@@ -440,7 +455,7 @@ class Tensor(Node):
         z = self._data - self._data.max(axis=axis, keepdims=True)
         out = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
         return _result(out, "log_softmax", (self,),
-                       [lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True)])
+                       [lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True)], how=axis)
 
     # ---------------------------------------------------------------- reductions
 
@@ -448,13 +463,14 @@ class Tensor(Node):
         """Sum along ``axis`` (all axes by default); the sum of nothing is 0."""
         shape, axes = self.shape, _axes(axis, self.shape, "sum")
         return _result(self._data.sum(axis=axes, keepdims=keepdims), "sum", (self,),
-                       [lambda g: _expand(g, shape, axes, keepdims)])
+                       [lambda g: _expand(g, shape, axes, keepdims)], how=(axes, keepdims))
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         shape, axes = self.shape, _axes(axis, self.shape, "mean")
         scale = 1 / _count(shape, axes, "mean")
         return _result(self._data.sum(axis=axes, keepdims=keepdims) * scale, "mean", (self,),
-                       [lambda g: _expand(g * scale, shape, axes, keepdims)])
+                       [lambda g: _expand(g * scale, shape, axes, keepdims)],
+                       how=(axes, keepdims, scale))
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Largest element along ``axis``; tied maxima share the gradient equally."""
@@ -472,7 +488,8 @@ class Tensor(Node):
         winners = x == kept
         share = (winners / winners.sum(axis=axes, keepdims=True)).astype(x.dtype)
         out = kept if keepdims else pick(x, axis=axes)
-        return _result(out, op, (self,), [lambda g: share * _expand(g, x.shape, axes, keepdims)])
+        return _result(out, op, (self,), [lambda g: share * _expand(g, x.shape, axes, keepdims)],
+                       how=(axes, keepdims, share))
 
     def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0,
             _op: str = "var") -> Tensor:
@@ -524,7 +541,7 @@ class Tensor(Node):
         order = tuple(int(k) % n for k in order)
         inverse = tuple(int(k) for k in np.argsort(order))
         return _result(self._data.transpose(order), "transpose", (self,),
-                       [lambda g: g.transpose(inverse)])
+                       [lambda g: g.transpose(inverse)], how=inverse)
 
     @property
     def T(self) -> Tensor:
@@ -547,7 +564,7 @@ class Tensor(Node):
                 full[index] = g
             return full
 
-        return _result(out, "index", (self,), [vjp])
+        return _result(out, "index", (self,), [vjp], how=index)
 
     # ---------------------------------------------------------------- comparisons (no graph)
 
@@ -600,6 +617,27 @@ class Tensor(Node):
     def _as_grad(self, g: Any) -> np.ndarray:
         return np.zeros_like(self._data) if g.__class__ is float else g
 
+    def _seed_node(self, gradient: ArrayLike | None) -> Tensor:
+        if isinstance(gradient, Tensor):
+            if gradient.shape != self.shape:
+                raise ValueError(f"backward: the gradient has shape {gradient.shape}, the "
+                                 f"tensor has shape {self.shape}")
+            return gradient
+        return Tensor(self._seed(gradient))
+
+    def _fit_grad(self, g: Tensor) -> Tensor:
+        """``g`` summed back over the axes broadcasting added or stretched, as ops."""
+        shape = self._data.shape
+        if g.shape == shape:
+            return g
+        extra = g.ndim - len(shape)
+        axes = tuple(range(extra)) + tuple(
+            extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
+        return g.sum(axis=axes, keepdims=True).reshape(shape)
+
+    def _zero_node(self) -> Tensor:
+        return Tensor(np.zeros_like(self._data))
+
 
 # ---------------------------------------------------------------- functions of several tensors
 
@@ -615,8 +653,9 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
                          f"{error}") from None
     ends = np.cumsum([t.shape[axis] for t in parts])
     starts = ends - [t.shape[axis] for t in parts]
+    bounds = [(int(s), int(e)) for s, e in zip(starts, ends)]
     return _result(out, "concatenate", tuple(parts),
-                   [_slice_along(axis, int(s), int(e)) for s, e in zip(starts, ends)])
+                   [_slice_along(axis, s, e) for s, e in bounds], how=(axis % out.ndim, bounds))
 
 
 def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
@@ -629,7 +668,17 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
         raise ValueError(f"stack: needs tensors of one shape, got {[t.shape for t in parts]}"
                          ) from None
     return _result(out, "stack", tuple(parts),
-                   [lambda g, i=i: np.take(g, i, axis=axis) for i in range(len(parts))])
+                   [lambda g, i=i: np.take(g, i, axis=axis) for i in range(len(parts))],
+                   how=axis % out.ndim)
+
+
+def scatter(g: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
+    """``g`` put at ``index`` of an array of zeros of ``shape``, repeats added: the gradient
+    of ``x[index]`` as an op of its own, so that it can be differentiated again (its own
+    gradient is ``g[index]``)."""
+    out = np.zeros(shape, dtype=g._data.dtype)
+    np.add.at(out, index, g._data)
+    return _result(out, "scatter", (g,), [lambda h: h[index]], how=index)
 
 
 def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
@@ -666,7 +715,7 @@ def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
     if z2 is not z or grad.dtype != dtype:  # float32 stays float32
         grad = grad.reshape(shape).astype(dtype, copy=False)
     return _result(np.asarray(loss, dtype=dtype), "cross_entropy", (logits,),
-                   [lambda g: g * grad])
+                   [lambda g: g * grad], how=(y, n))
 
 
 def _flat_targets(y: np.ndarray, n: int, k: int) -> np.ndarray:
@@ -755,13 +804,26 @@ _ONES = {((), np.dtype(t)): np.ones((), t) for t in (np.float16, np.float32, np.
 _add_up, _row_max = np.add.reduce, np.maximum.reduce
 
 
-def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor) -> Tensor:
-    """A new Tensor computed by ``op``; it joins the graph only if an operand requires grad."""
+class VJPs(list):
+    """An op's vector-Jacobian products, with ``how``: what its derivative as recorded ops
+    (the op table's ``graph_vjp``) needs to know that the parents do not say (an axis, a
+    mask, an index)."""
+
+    __slots__ = ("how",)
+
+
+def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor,
+            how: Any = None) -> Tensor:
+    """A new Tensor computed by ``op``; it joins the graph only if an operand requires grad.
+    ``how``: what the op's ``graph_vjp`` needs (see :class:`VJPs`)."""
     for p in parents:
         if p._requires_grad:
             break
     else:  # no operand needs a gradient: a constant, outside the graph
         parents, vjps = (), ()
+    if how is not None and vjps:
+        vjps = VJPs(vjps)
+        vjps.how = how
     if data.__class__ is not _ndarray:  # numpy reductions may give a scalar, not an array
         data = np.asarray(data)
     out = record(_new(cls), None, data, op, parents, vjps)

@@ -294,6 +294,17 @@ class Value(Node):
     def _as_grad(self, g: float) -> float:
         return g
 
+    def _seed_node(self, gradient: Value | Number | None) -> Value:
+        if isinstance(gradient, Value):
+            return gradient
+        return Constant(self._seed(gradient))
+
+    def _fit_grad(self, g: Value) -> Value:
+        return g
+
+    def _zero_node(self) -> Value:
+        return Constant(0.0)
+
 
 class CustomValue(Value):
     """A Value made by :func:`value_op`: it keeps ``forward``, the function of its parents'

@@ -52,7 +52,7 @@ PARAMS = {
 # The rows for ops that are not called through one method with numeric parameters.
 OTHER_ROWS = {"@", "sum", "mean", "max", "min", "softmax", "log_softmax", "reshape",
               "transpose", "index", "concatenate", "stack", "cross_entropy", "pad", "where",
-              "maximum", "minimum", "conv2d", "max_pool2d", "avg_pool2d"}
+              "maximum", "minimum", "conv2d", "max_pool2d", "avg_pool2d", "scatter"}
 
 
 def settings_of(op: ops.Op) -> list[dict]:
@@ -328,6 +328,10 @@ def _shape_rows(name):
         check(lambda t: t[1, :, ::-2], lambda a: ref(a, (1, slice(None), slice(None, None, -2))),
               x)
         check(lambda t: t[:, 0, 0], lambda a: ref(a, (slice(None), 0, 0)), x)
+    elif name == "scatter":  # index's gradient as an op (for create_graph): repeats add up
+        rows = np.array([0, 4, 0])
+        check(lambda t: autograd.tensor.scatter(t, rows, (5, 3, 4)),
+              lambda a: ref(a, rows, (5, 3, 4)), x[:, :, :].repeat(2, axis=0)[:3])
     elif name in ("concatenate", "stack"):
         fn = getattr(autograd, name)
         for axis in (0, -1, 1):
