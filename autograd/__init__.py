@@ -12,8 +12,10 @@ __backprop_lens__ = True  # nn and viz check this: another package may be called
 from . import ops
 from .gradcheck import GradcheckError, GradcheckReport, GradRow, gradcheck, numerical_grad
 from .graph import (
+    Backward,
     Node,
     backward_pass,
+    derivative_order,
     detect_anomaly,
     edge_grad,
     forward_order,
@@ -32,6 +34,7 @@ from .tensor import Tensor, concatenate, stack, tensor_op
 from .value import Constant, Value, value_op
 
 __all__ = [
+    "Backward",
     "Constant",
     "GradRow",
     "GradcheckError",
@@ -46,6 +49,7 @@ __all__ = [
     "check_ops",
     "concatenate",
     "conv2d",
+    "derivative_order",
     "detect_anomaly",
     "edge_grad",
     "forward_order",

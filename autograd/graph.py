@@ -553,9 +553,12 @@ def grad(outputs: Node | Sequence[Node], inputs: Node | Iterable[Node],
     for x in inputs:
         if not isinstance(x, Node):
             raise TypeError(f"grad() inputs must be Values or Tensors, got {type(x).__name__}")
+    # an output that is a constant (a gradient that no longer depends on anything, as the
+    # derivative of x + y) has zero gradients
+    pairs = [(out, seed) for out, seed in zip(outs, seeds) if out._requires_grad]
     if create_graph:
         total: list[Any] = [None] * len(inputs)
-        for out, seed in zip(outs, seeds):
+        for out, seed in pairs:
             grads = backpropagate_graph(out, seed, accumulate=False)
             for k, x in enumerate(inputs):
                 g = grads.get(id(x))
@@ -563,13 +566,13 @@ def grad(outputs: Node | Sequence[Node], inputs: Node | Iterable[Node],
                     total[k] = g if total[k] is None else total[k] + g
         return [g if g is not None else x._zero_node() for g, x in zip(total, inputs)]
     results: list[Any] = [None] * len(inputs)
-    for out, seed in zip(outs, seeds):
+    for out, seed in pairs:
         backpropagate(out, out._seed(seed), accumulate=False)
         mark = out._mark
         handed: set[int] = set()
         found = [_own(x._as_grad(x._g if x._mark == mark else 0.0), handed) for x in inputs]
         results = [f if r is None else r + f for r, f in zip(results, found)]
-    return results
+    return [r if r is not None else x._as_grad(0.0) for r, x in zip(results, inputs)]
 
 
 def zero_grad(nodes: Iterable[Node]) -> None:

@@ -497,6 +497,51 @@ def _select_vjp(g, node):
     return g * weight_a, g * weight_b
 
 
+@graph_vjp("max_pool2d", "avg_pool2d")
+def _pool_vjp(g, node):
+    """Each kernel offset's share of g, put back on its pixels (scatter adds overlaps)."""
+    from .tensor import scatter
+
+    places, weights = _how(node)
+    shape = node.parents[0]._data.shape
+    parts = [scatter(g * weight, where, shape) for where, weight in zip(places, weights())]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return (total,)
+
+
+@graph_vjp("conv2d")
+def _conv2d_vjp(g, node):
+    """For each kernel offset (i, j): dW[:, :, i, j] = g · (the input's pixels under it),
+    and those pixels get W[:, :, i, j]ᵀ · g; all as recorded ops (@, slices, scatter)."""
+    from .spatial import pad
+    from .tensor import scatter, stack
+
+    x, w = node.parents[:2]
+    (stride_h, stride_w), (pad_h, pad_w) = _how(node)
+    n, c, h, wd = x._data.shape
+    o, _, kh, kw = w._data.shape
+    _, _, oh, ow = g.shape
+    xp = pad(x, ((0, 0), (0, 0), (pad_h, pad_h), (pad_w, pad_w))) if pad_h or pad_w else x
+    g2 = g.transpose(1, 0, 2, 3).reshape(o, n * oh * ow)  # (O, N·OH·OW)
+    dw, dx = [], None
+    for i in range(kh):
+        for j in range(kw):
+            where = (slice(None), slice(None), slice(i, i + stride_h * (oh - 1) + 1, stride_h),
+                     slice(j, j + stride_w * (ow - 1) + 1, stride_w))
+            under = xp[where].transpose(1, 0, 2, 3).reshape(c, n * oh * ow)
+            dw.append(g2 @ under.transpose(1, 0))  # (O, C)
+            back = (w[:, :, i, j].transpose(1, 0) @ g2).reshape(c, n, oh, ow)
+            part = scatter(back.transpose(1, 0, 2, 3), where, xp._data.shape)
+            dx = part if dx is None else dx + part
+    grad_w = stack(dw, axis=-1).reshape(o, c, kh, kw)
+    if pad_h or pad_w:
+        dx = dx[:, :, pad_h:pad_h + h, pad_w:pad_w + wd]
+    grads = (dx, grad_w)
+    return (*grads, g.sum(axis=(0, 2, 3))) if len(node.parents) == 3 else grads
+
+
 @graph_vjp("cross_entropy")
 def _cross_entropy_vjp(g, node):
     """(softmax(z)·Σy − y) / n, with the softmax recorded."""

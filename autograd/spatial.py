@@ -164,7 +164,7 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
         vjps.append(lambda g: g.sum(axis=(0, 2, 3)))
     name = f"{op} {kh}×{kw}, {o}, s{_text(stride)}" + (f", p{_text(padding)}"
                                                         if any(padding) else "")
-    return _result(out, name, parents, vjps)
+    return _result(out, name, parents, vjps, how=(stride, padding))
 
 
 # ---------------------------------------------------------------- pooling
@@ -223,7 +223,12 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
                 grad[where] += mask * share
         return grad
 
-    return _result(out, name, (x,), [vjp])
+    def weights() -> list[np.ndarray]:  # each offset's share of its window's gradient
+        masks = [(part == out).astype(out.dtype) for _, part in slices]
+        count = sum(masks)
+        return [mask / count for mask in masks]
+
+    return _result(out, name, (x,), [vjp], how=([where for where, _ in slices], weights))
 
 
 def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
@@ -248,4 +253,5 @@ def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
             grad[where] += each
         return grad
 
-    return _result(out, name, (x,), [vjp])
+    return _result(out, name, (x,), [vjp],
+                   how=([where for where, _ in slices], lambda: [1.0 / n] * len(slices)))
