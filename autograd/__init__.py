@@ -4,13 +4,23 @@
 - :class:`Tensor`: an array node on numpy, recorded into the same kind of graph.
 - ``backward()`` fills ``.grad`` by the chain rule; :func:`grad` returns gradients
   without touching ``.grad``; :func:`no_grad` turns recording off.
-- :func:`gradcheck` and :func:`numerical_grad` check gradients by central differences.
+- :func:`gradcheck` and :func:`numerical_grad` check gradients by central differences;
+  :func:`gradgradcheck` checks second derivatives.
+- ``backward(create_graph=True)`` and ``grad(..., create_graph=True)`` record the backward
+  pass as a graph, so gradients can be differentiated again: :func:`hessian`, :func:`hvp`.
 """
 
 __backprop_lens__ = True  # nn and viz check this: another package may be called autograd too
 
 from . import ops
-from .gradcheck import GradcheckError, GradcheckReport, GradRow, gradcheck, numerical_grad
+from .gradcheck import (
+    GradcheckError,
+    GradcheckReport,
+    GradRow,
+    gradcheck,
+    gradgradcheck,
+    numerical_grad,
+)
 from .graph import (
     Backward,
     Node,
@@ -18,6 +28,7 @@ from .graph import (
     derivative_order,
     detect_anomaly,
     edge_grad,
+    enable_grad,
     forward_order,
     grad,
     is_grad_enabled,
@@ -26,6 +37,7 @@ from .graph import (
     topological_order,
     zero_grad,
 )
+from .higher import MAX_HESSIAN, hessian, hvp
 from .language import get_language, set_language
 from .opcheck import OpCheckReport, OpCheckRow, check_ops
 from .select import maximum, minimum, where
@@ -34,6 +46,7 @@ from .tensor import Tensor, concatenate, stack, tensor_op
 from .value import Constant, Value, value_op
 
 __all__ = [
+    "MAX_HESSIAN",
     "Backward",
     "Constant",
     "GradRow",
@@ -52,10 +65,14 @@ __all__ = [
     "derivative_order",
     "detect_anomaly",
     "edge_grad",
+    "enable_grad",
     "forward_order",
     "get_language",
     "grad",
     "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
     "local_derivative",
     "max_pool2d",

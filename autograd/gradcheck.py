@@ -14,7 +14,7 @@ import html
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Real
 from typing import Any
 
@@ -71,6 +71,7 @@ class GradcheckReport:
         self.upcast = list(upcast)  # dtypes of inputs that were checked in float64
         self.outputs = outputs  # how many numbers f returned
         self.projections = projections  # random projections checked (0: the full Jacobian)
+        self.name = "gradcheck"  # "gradgradcheck" for second derivatives
 
     def __bool__(self) -> bool:
         return all(row.passed for row in self.rows)
@@ -111,17 +112,18 @@ class GradcheckReport:
     def summary(self) -> str:
         n, n_ok = len(self.rows), sum(r.analytic_ok for r in self.rows)
         agree = [tr("gradcheck {result}: autograd agrees with finite differences on {ok} of "
-                    "{n}", result=tr("passed" if self else "FAILED"), ok=n_ok, n=n)]
+                    "{n}", result=tr("passed" if self else "FAILED"), ok=n_ok, n=n)
+                 .replace("gradcheck", self.name, 1)]
         hand = [r.by_hand_ok for r in self.rows if r.by_hand_ok is not None]
         if hand:
             agree.append(tr("by hand on {ok} of {n}", ok=sum(hand), n=len(hand)))
-        upcast = f"; {'/'.join(sorted(set(self.upcast)))} inputs checked in float64" \
-            if self.upcast else ""
+        upcast = tr("; {dtypes} inputs checked in float64",
+                    dtypes="/".join(sorted(set(self.upcast)))) if self.upcast else ""
         if self.projections:
-            upcast += (f"; {self.outputs} outputs, checked along {self.projections} random "
-                       "projections")
+            upcast += tr("; {n} outputs, checked along {k} random projections",
+                         n=self.outputs, k=self.projections)
         elif self.outputs > 1:
-            upcast += f"; {self.outputs} outputs, every row of the Jacobian checked"
+            upcast += tr("; {n} outputs, every row of the Jacobian checked", n=self.outputs)
         return (f"{', '.join(agree)} ({tr('central differences')}, eps={self.eps:g}; "
                 f"{tr('agree')}: |g - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|"
                 f"{upcast})")
@@ -247,6 +249,68 @@ def gradcheck(
                              len(directions) if size > FULL_JACOBIAN else 0)
     if raise_on_fail and not report:
         raise GradcheckError("gradient check failed for "
+                             + ", ".join(r.name for r in report.failed) + "\n" + str(report))
+    return report
+
+
+def gradgradcheck(
+    f: Callable[..., Any],
+    inputs: Sequence[Node],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    *,
+    n: int | None = None,
+    seed: int = 0,
+    raise_on_fail: bool = False,
+) -> GradcheckReport:
+    """Second derivatives checked, as PyTorch's ``gradgradcheck``: :func:`gradcheck` of the
+    function that returns ``f``'s gradients recorded with ``create_graph=True``. Each row
+    compares d(first derivative ``out[k]``)/d input by double backprop with central
+    differences of backprop's first derivatives; ``out[k]`` counts the first derivatives
+    with respect to the inputs in order, each Tensor's elements flattened. A non-scalar
+    ``f`` is first reduced to one number, r · f, with a random r (``seed``)."""
+    from .graph import enable_grad, grad, is_grad_enabled
+    from .tensor import Tensor
+    from .value import Value
+
+    inputs = _check_inputs(inputs, "gradgradcheck")
+    weights: dict[int, np.ndarray] = {}
+
+    def first(*xs: Node) -> list[Node]:
+        if is_grad_enabled():  # the analytic side: the first derivatives as a graph
+            return _first(*xs, create_graph=True)
+        # the numeric side (gradcheck nudges the inputs under no_grad): backprop's own first
+        # derivatives, differenced, so that a wrong recorded derivative cannot agree with
+        # itself
+        with enable_grad():
+            grads = _first(*xs, create_graph=False)
+        return [Tensor(g) if _is_array(x) else Value(g) for g, x in zip(grads, xs)]
+
+    def _first(*xs: Node, create_graph: bool) -> list[Any]:
+        pieces = _outputs(f(*xs))
+        total = None
+        for k, piece in enumerate(pieces):
+            if _size(piece) == 1 and len(pieces) == 1:
+                term = piece if not _is_array(piece) else piece.sum()
+            else:
+                r = weights.setdefault(k, np.random.default_rng(seed + k).standard_normal(
+                    np.shape(piece._data)))
+                term = (piece * r).sum() if _is_array(piece) else piece * float(r)
+            total = term if total is None else total + term
+        return grad(total, list(xs), create_graph=create_graph)
+
+    report = gradcheck(first, inputs, eps, atol, rtol, n=n, seed=seed)
+    report.name = "gradgradcheck"
+    names = []  # out[k]: the k-th first derivative, named after its input
+    for i, x in enumerate(inputs):
+        name = x.label or f"inputs[{i}]"
+        names += ([f"∂/∂{name}"] if not _is_array(x) else
+                  [f"∂/∂{name}[{k}]" for k in range(x._data.size)])
+    report.rows = [replace(r, output=names[int(r.output[4:-1])])
+                   if r.output and r.output.startswith("out[") else r for r in report.rows]
+    if raise_on_fail and not report:
+        raise GradcheckError("second-derivative check failed for "
                              + ", ".join(r.name for r in report.failed) + "\n" + str(report))
     return report
 

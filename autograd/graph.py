@@ -152,6 +152,13 @@ def no_grad():
     return _changed(enabled=False)
 
 
+def enable_grad():
+    """Inside this block operations are recorded again, even within ``no_grad`` (as
+    ``torch.enable_grad``): a function that needs its own backward pass (a first derivative
+    differentiated numerically, say) works wherever it is called."""
+    return _changed(enabled=True)
+
+
 def detect_anomaly():
     """Inside this block, the first op whose value is nan or inf, and the first backward step
     whose gradient is, raises ``FloatingPointError`` naming the op and its inputs.

@@ -261,6 +261,12 @@ _SPANISH = {
     "validation": "validación", "derivative": "derivada",
     "predicted class": "clase predicha", "true class": "clase verdadera", "unit": "neurona",
     "filter": "filtro", "layer {n}": "capa {n}", "{n} inputs": "{n} entradas",
+    "; {dtypes} inputs checked in float64":
+        "; entradas {dtypes} verificadas en float64",
+    "; {n} outputs, checked along {k} random projections":
+        "; {n} salidas, verificadas a lo largo de {k} proyecciones al azar",
+    "; {n} outputs, every row of the Jacobian checked":
+        "; {n} salidas, cada fila del jacobiano verificada",
     # the grader (viz.grading): reports and the reasons an answer could not be graded
     "Lab {lab} · feedback for {student}": "TP {lab} · devolución para {student}",
     "{points} of {total} points": "{points} de {total} puntos", "Mistake": "Error",

@@ -291,3 +291,90 @@ def test_convolution_and_pooling_match_pytorchs_double_backward():
         _hvp_against_torch(
             _composite(lambda a, k=kernel, s=stride: autograd.max_pool2d(a, k, s)),
             _composite(lambda a, k=kernel, s=stride: F.max_pool2d(a, k, s)), [x])
+
+
+# ---------------------------------------------------------------- hessian, hvp, gradgradcheck
+
+
+def test_hessian_of_values_and_tensors_against_pytorch():
+    f = lambda x, y: x ** 2 * y + (x * y).sin()  # noqa: E731
+    x, y = Value(1.0), Value(2.0)
+    H = autograd.hessian(f, [x, y])
+    xt, yt = (torch.tensor(v, dtype=torch.float64) for v in (1.0, 2.0))
+    Ht = torch.autograd.functional.hessian(lambda a, b: a ** 2 * b + (a * b).sin(), (xt, yt))
+    np.testing.assert_allclose(H, [[float(Ht[i][j]) for j in range(2)] for i in range(2)],
+                               rtol=1e-12)
+    rng = np.random.default_rng(0)
+    a, w = rng.standard_normal(3), rng.standard_normal((3, 2))
+    ta, tw = Tensor(a, requires_grad=True), Tensor(w, requires_grad=True)
+    g = lambda p, q: ((p @ q).tanh() ** 2).sum()  # noqa: E731
+    H = autograd.hessian(g, [ta, tw])
+    Ht = torch.autograd.functional.hessian(lambda p, q: ((p @ q).tanh() ** 2).sum(),
+                                           (torch.tensor(a), torch.tensor(w)))
+    full = np.block([[Ht[0][0].numpy().reshape(3, 3), Ht[0][1].numpy().reshape(3, 6)],
+                     [Ht[1][0].numpy().reshape(6, 3), Ht[1][1].numpy().reshape(6, 6)]])
+    np.testing.assert_allclose(H, full, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(H, H.T, atol=1e-12)
+
+
+def test_hvp_is_the_hessian_times_v_without_the_matrix():
+    rng = np.random.default_rng(1)
+    a, w = rng.standard_normal(3), rng.standard_normal((3, 2))
+    ta, tw = Tensor(a, requires_grad=True), Tensor(w, requires_grad=True)
+    g = lambda p, q: ((p @ q).sigmoid() ** 3).sum()  # noqa: E731
+    va, vw = rng.standard_normal(3), rng.standard_normal((3, 2))
+    ha, hw = autograd.hvp(g, [ta, tw], [va, vw])
+    H = autograd.hessian(g, [ta, tw])
+    expected = H @ np.concatenate([va, vw.ravel()])
+    np.testing.assert_allclose(np.concatenate([ha, hw.ravel()]), expected, rtol=1e-10)
+    x = Value(0.5)
+    (h,) = autograd.hvp(lambda v: v.exp() * v, [x], [2.0])
+    assert h == pytest.approx(2.0 * (2 + 0.5) * math.exp(0.5), rel=1e-12)
+
+
+def test_hessian_and_hvp_refuse_what_they_cannot_do():
+    big = Tensor(np.zeros(autograd.MAX_HESSIAN + 1), requires_grad=True)
+    with pytest.raises(ValueError, match=r"hessian: the inputs hold 1001 numbers, a 1001×1001 "
+                                         r"matrix; the limit is 1000 \(use hvp"):
+        autograd.hessian(lambda t: t.sum(), [big])
+    t = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(ValueError, match=r"hessian: f must return one number, got shape \(3,\)"):
+        autograd.hessian(lambda p: p * 2, [t])
+    with pytest.raises(ValueError, match=r"hvp: v\[0\] has shape \(2,\), inputs\[0\] has shape "
+                                         r"\(3,\)"):
+        autograd.hvp(lambda p: p.sum(), [t], [np.ones(2)])
+    with pytest.raises(ValueError, match="hessian: inputs\\[0\\] does not require grad"):
+        autograd.hessian(lambda p: p.sum(), [Tensor(np.ones(2))])
+
+
+def test_gradgradcheck_passes_right_second_derivatives_and_catches_a_wrong_one():
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    report = autograd.gradgradcheck(lambda a, b: a ** 2 * b + (a * b).sin(), [x, y])
+    assert report and len(report) == 4
+    assert report.summary().startswith("gradgradcheck passed")
+    assert [r.output for r in report.rows] == ["∂/∂x", "∂/∂y", "∂/∂x", "∂/∂y"]
+    H = autograd.hessian(lambda a, b: a ** 2 * b + (a * b).sin(), [x, y])
+    assert [r.analytic for r in report.rows] == pytest.approx([H[0, 0], H[1, 0], H[0, 1],
+                                                               H[1, 1]], rel=1e-12)
+    # an op whose recorded second derivative is wrong (σ' taken as σ(1+σ)) is caught
+    original = ops.OPS["sigmoid"]
+    bad = lambda g, node: (g * (node * (1 + node)),)  # noqa: E731
+    ops.OPS["sigmoid"] = ops.replace(original, graph_vjp=bad)
+    try:
+        t = Tensor(np.array([0.3, -0.4]), requires_grad=True)
+        failed = autograd.gradgradcheck(lambda p: p.sigmoid().sum(), [t])
+        assert not failed and failed.summary().startswith("gradgradcheck FAILED")
+        with pytest.raises(autograd.GradcheckError, match="second-derivative check failed"):
+            autograd.gradgradcheck(lambda p: p.sigmoid().sum(), [t], raise_on_fail=True)
+    finally:
+        ops.OPS["sigmoid"] = original
+    assert autograd.gradgradcheck(lambda p: p.sigmoid().sum(), [t])
+
+
+def test_enable_grad_records_inside_no_grad():
+    x = Value(2.0)
+    with autograd.no_grad():
+        assert not (x * x).parents
+        with autograd.enable_grad():
+            y = x * x
+    assert y.parents
