@@ -267,6 +267,8 @@ _SPANISH = {
         "; {n} salidas, verificadas a lo largo de {k} proyecciones al azar",
     "; {n} outputs, every row of the Jacobian checked":
         "; {n} salidas, cada fila del jacobiano verificada",
+    "red gates: the backward pass, recorded (create_graph=True)":
+        "compuertas en rojo: la retropropagación, registrada (create_graph=True)",
     # the grader (viz.grading): reports and the reasons an answer could not be graded
     "Lab {lab} · feedback for {student}": "TP {lab} · devolución para {student}",
     "{points} of {total} points": "{points} de {total} puntos", "Mistake": "Error",

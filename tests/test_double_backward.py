@@ -378,3 +378,31 @@ def test_enable_grad_records_inside_no_grad():
         with autograd.enable_grad():
             y = x * x
     assert y.parents
+
+
+# ---------------------------------------------------------------- drawn
+
+
+def test_a_gradients_graph_is_drawn_with_its_backward_gates_in_red():
+    import viz
+    from viz.diagram import RED
+
+    x, w = Value(0.5, label="x"), Value(2.0, label="w")
+    y = (w * x).sigmoid()
+    (g,) = grad(y, [w], create_graph=True)
+    forward = {id(n) for n in autograd.forward_order(y)}
+    source = viz.draw_graph(g).source
+    backward_gates = [n for n in autograd.forward_order(g) if n.parents and id(n) not in forward]
+    assert backward_gates and all(autograd.derivative_order(n) == 1 for n in backward_gates)
+    assert all(autograd.derivative_order(n) == 0 for n in autograd.forward_order(y))
+    red = [line for line in source.splitlines() if f' color="{RED}"' in line and "label=" in line
+           and "->" not in line and "backward_legend" not in line]
+    assert len(red) == len(backward_gates)  # every backward gate red, no forward one
+    assert "red gates: the backward pass, recorded (create_graph=True)" in source
+    assert "backward_legend" not in viz.draw_graph(y).source  # a forward graph: no legend
+    (h,) = grad(g, [w], create_graph=True)
+    assert autograd.derivative_order(h) == 2
+    assert 'penwidth=2.2' in viz.draw_graph(h).source  # the second pass: bolder
+    page = viz.explore(g)  # the explorer opens a gradient's graph too, red gates and all
+    assert page.fragment.count(f'stroke="{RED.lower()}"') + page.fragment.count(
+        f'stroke="{RED}"') >= len(backward_gates)

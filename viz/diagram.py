@@ -22,7 +22,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd import Node, edge_grad, forward_order
+from autograd import Node, derivative_order, edge_grad, forward_order
 from autograd.language import tr
 from autograd.ops import subscript, symbol
 
@@ -117,6 +117,15 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
     if fill is not None:
         graph.node("grad_legend", legend, shape="plaintext")
     return graph
+
+
+def _backward_look(node: Node) -> dict[str, str]:
+    """How a gate recorded by a backward pass (``create_graph=True``) is told apart from the
+    forward pass's: drawn in the gradients' red, bolder for a higher derivative."""
+    order = derivative_order(node)
+    if not order:
+        return {}
+    return {"color": RED, "fontcolor": RED, "penwidth": f"{1 + 0.6 * order:g}"}
 
 
 GRAD_SHADES = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0")  # YlGnBu: light = small
@@ -503,6 +512,10 @@ class _Drawing:
             self._circuit(g)
         else:
             self._record(g)
+        if any(derivative_order(n) for n in self.nodes):
+            words = html.escape(tr("red gates: the backward pass, recorded (create_graph=True)"))
+            g.node("backward_legend", f'<<font color="{RED}">{words}</font>>',
+                   shape="plaintext")
         return g
 
     def _container(self, node: Node) -> str | None:
@@ -571,7 +584,8 @@ class _Drawing:
                 shape = "circle" if len(text) <= 3 else "box"
                 attrs = {"shape": shape, "style": "filled,rounded" if shape == "box"
                          else "filled", "fillcolor": fill, "fixedsize": "false",
-                         "width": "0.35", "height": "0.35", "margin": "0.04"}
+                         "width": "0.35", "height": "0.35", "margin": "0.04",
+                         **_backward_look(node)}
                 items.append((path, lambda c, nid=nid, text=text, attrs=attrs:
                               c.node(nid, text, **attrs)))
             else:
@@ -646,7 +660,7 @@ class _Drawing:
             if node.parents and id(node) not in self.stubs:
                 items.append((path, lambda c, nid=nid, node=node:
                               c.node(nid + "_op", self.gate_name(node), shape="ellipse",
-                                     width="0.3", height="0.3")))
+                                     width="0.3", height="0.3", **_backward_look(node))))
         self._emit_clustered(g, items)
         for node in self.nodes:
             nid = self.ids[id(node)]
