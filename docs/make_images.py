@@ -68,9 +68,21 @@ def main() -> None:
     report = viz.check(loss, grads={"w2": 0.09247804, "b": 0.8808, "p": 1 / (1 - p.data)})
     viz.save(viz.draw_graph(loss, check=report), HERE / "checked.png")
     training_health()
+    double_backward()
     # (live.png is a screenshot of fit(live=True)'s HTML view in headless Chromium)
     for path in sorted(HERE.iterdir()):
         print(f"wrote {path}")
+
+
+def double_backward() -> None:
+    """The graph of a gradient recorded with create_graph=True (#26): backward gates red."""
+    from autograd import grad
+
+    x, w = Value(0.5, label="x"), Value(2.0, label="w")
+    y = (w * x).sigmoid()
+    (dy_dw,) = grad(y, [w], create_graph=True)
+    dy_dw.label = "dy/dw"
+    viz.save(viz.draw_graph(dy_dw), HERE / "double_backward.png")
 
 
 def training_health() -> None:
