@@ -346,7 +346,7 @@ class Tensor(Node):
         return _result(r, "sqrt", (self,), [vjp])
 
     def abs(self) -> Tensor:
-        """|x|; the derivative at 0 is taken as 0, as in PyTorch."""
+        """``|x|``; the derivative at 0 is taken as 0, as in PyTorch."""
         x = self._data
         return _result(np.abs(x), "abs", (self,), [lambda g: g * np.sign(x)])
 

@@ -156,7 +156,7 @@ class Value(Node):
         return record(_new(Value), 0.0, r, "sqrt", (self,), (0.5 / r if r else math.inf,))
 
     def abs(self) -> Value:
-        """|x|; the derivative at 0 is taken as 0, as in PyTorch."""
+        """``|x|``; the derivative at 0 is taken as 0, as in PyTorch."""
         x = self._data
         return record(_new(Value), 0.0, abs(x), "abs", (self,), (_sign(x),))
 

@@ -179,15 +179,14 @@ def test_from_torch_names_what_it_cannot_convert(module, message):
         nn.from_torch([])
 
 
-def test_the_readme_example_trains_here_then_in_pytorch():
+def test_the_guides_example_trains_here_then_in_pytorch():
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("## Moving on to PyTorch", 1)[1].split("\n## ", 1)[0]
-    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "guides" / "pytorch.md")
+    code = re.search(r"```\{code-cell\} python\n(.*?)```", guide.read_text(), re.S).group(1)
     ns: dict = {}
-    exec(compile(code, "README.md", "exec"), ns)
+    exec(compile(code, str(guide), "exec"), ns)
     X, y = ns["X"], ns["y"]
     here = nn.evaluate(ns["model"], X, y, loss=nn.losses.binary_cross_entropy_with_logits)
     assert abs(ns["before"] - here["loss"]) < 1e-12  # converted: the same loss exactly

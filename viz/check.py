@@ -192,7 +192,7 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
 
     ``values`` and ``grads`` map nodes to numbers (arrays for Tensor nodes); a node is given
     by its label (``"z1"``) or by the node itself. An answer is right when
-    |given − expected| ≤ atol + rtol·|expected|. The gradients are computed here (backward
+    ``|given − expected| ≤ atol + rtol·|expected|``. The gradients are computed here (backward
     from ``root``, seed 1); ``.grad`` and ``.data`` are left as they were.
 
     With ``lr``, a wrong gradient is also tried as ``stale``: the gradient computed after
@@ -308,7 +308,7 @@ def check_answer(given: Any, expected: Any, name: str = "answer", rtol: float = 
     """Check answers that are not about a graph node: a number, an array, a shape, a word.
 
     ``given`` and ``expected`` are one answer each, or dicts of answers by name (every name
-    of ``expected`` is checked). Numbers and arrays are right within atol + rtol·|expected|;
+    of ``expected`` is checked). Numbers and arrays are right within ``atol + rtol·|expected|``;
     shapes (tuples of ints), strings and booleans must be equal. ``None`` is "not answered
     yet" (the blank of a student notebook). Returns the same report as :func:`check`.
     """
