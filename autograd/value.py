@@ -387,7 +387,7 @@ def _sign(x: float) -> float:
 
 
 def _exp(x: float) -> float:
-    """e^x, inf where it overflows (IEEE 754, as numpy and PyTorch; see the README)."""
+    """e^x, inf where it overflows (IEEE 754, as numpy and PyTorch; docs/reference/engine.md)."""
     try:
         return math.exp(x)
     except OverflowError:

@@ -157,3 +157,21 @@ def test_pages_open_without_console_errors_pictures_and_formulas_drawn(site, bro
         typeset = browser.execute_script("return document.querySelectorAll('mjx-container')"
                                          ".length")
         assert typeset > 0  # the formulas, drawn by MathJax shipped with the site
+
+
+def test_the_readme_is_short_and_every_link_in_it_resolves_on_a_repository_page():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 160
+    links = re.findall(r"\]\(([^)]+)\)", text)
+    assert len(links) >= 15
+    for link in links:
+        assert not link.startswith(("/", "http")), link  # relative: works on a repository page
+        assert (ROOT / link.split("#")[0]).exists(), link
+    # what it dropped lives on the site
+    for page, words in [("reference/install.md", "HIPS `autograd`"),
+                        ("reference/engine.md", "The numeric policy"),
+                        ("reference/networks.md", "nn.Conv2D"),
+                        ("benchmarks.md", "micrograd"), ("refusals.md", "refuse"),
+                        ("guides/pytorch.md", "nn.to_torch"), ("design.md", "## Layout"),
+                        ("labs.md", "student version")]:
+        assert words in (DOCS / page).read_text(encoding="utf-8"), page
