@@ -251,7 +251,7 @@ class Tensor(Node):
             return NotImplemented
         n = float(exponent)
         _check_power(a, n, f"Tensor ** {n!r}")
-        with np.errstate(over="ignore"):  # overflow gives inf: see the numeric policy in docs/reference/engine.md
+        with np.errstate(over="ignore"):  # overflow gives inf (docs/reference/engine.md)
             r = np.power(a, n)
 
         def vjp(g: np.ndarray) -> np.ndarray:
