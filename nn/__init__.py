@@ -10,7 +10,14 @@
 # isort: off
 from . import _clash  # noqa: F401  (first: checks that autograd is this project's engine)
 # isort: on
-from . import callbacks, data, health, losses, optim
+from . import (
+    callbacks,
+    data,
+    health,
+    losses,
+    optim,
+    phrases,  # noqa: F401  (what nn says, in Spanish)
+)
 from .activations import (
     ACTIVATIONS,
     ELU,

@@ -91,3 +91,36 @@ def test_the_image_plots_follow_the_language_too(spanish):
 def test_the_network_figure_follows_the_language(spanish):
     source = viz.draw_network(nn.MLP(2, [3, 1], seed=0)).source
     assert "entrada" in source and "capa 1" in source and "layer 1" not in source
+
+
+def test_each_package_keeps_the_phrases_it_says():
+    """Issue #28 (item 6): autograd's table holds autograd's phrases, nn and viz register
+    theirs (nn/phrases.py, viz/phrases.py); every literal tr("...") of a package is
+    translated by it or by a package it builds on (autograd under nn under viz)."""
+    import ast
+    from pathlib import Path
+
+    import autograd.language as language
+    import nn.phrases
+    import viz.phrases
+
+    root = Path(__file__).resolve().parent.parent
+    tables = {"autograd": language._SPANISH, "nn": nn.phrases.SPANISH,
+              "viz": viz.phrases.SPANISH}
+    below = {"autograd": ["autograd"], "nn": ["autograd", "nn"],
+             "viz": ["autograd", "nn", "viz"]}
+    for package, homes in below.items():
+        said = set()
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr"
+                        and node.args and isinstance(node.args[0], ast.Constant)):
+                    said.add(node.args[0].value)
+        known = set().union(*(tables[h] for h in homes))
+        assert sorted(said - known) == [], package
+    autograd_source = "\n".join(p.read_text(encoding="utf-8")
+                                for p in (root / "autograd").rglob("*.py"))
+    assert all(k[:25] in autograd_source for k in language._SPANISH)  # nothing of viz's
+    assert not set(tables["nn"]) & set(tables["viz"])
+    with pytest.raises(ValueError, match="add_phrases: 'loss' is already 'pérdida' in es"):
+        language.add_phrases("es", {"loss": "costo"})

@@ -6,6 +6,7 @@ import nn._clash  # noqa: F401  (first: checks that autograd is this project's e
 # isort: on
 from autograd.language import get_language, set_language
 
+from . import phrases  # noqa: F401  (what viz says, in Spanish)
 from .check import CheckReport, CheckRow, check, check_answer
 from .diagram import draw_graph
 from .explain import Explanation, explain
