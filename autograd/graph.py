@@ -327,7 +327,7 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
             if leaf._requires_grad:
                 total, g = leaf.grad, leaf._g
                 if total is not None:
-                    leaf.grad = total + g
+                    leaf.grad = _added(total, g)
                 elif g.__class__ is _ndarray and (g.base is not None or id(g) in passed_on):
                     leaf.grad = g.copy()  # a leaf owns its .grad: never another node's array
                 else:
@@ -336,6 +336,18 @@ def backpropagate(root: Node, seed: Any, accumulate: bool) -> tuple[list[Node], 
 
 
 _ndarray = np.ndarray
+
+
+def _added(total: Any, g: Any) -> Any:
+    """A leaf's ``.grad`` plus this pass's gradient, added into the leaf's own array when it
+    has one that can take it (as PyTorch's AccumulateGrad does: ``g = x.grad`` taken before
+    a second ``backward()`` sees the sum); a number (a Value's) is replaced."""
+    if (total.__class__ is _ndarray and total.flags.writeable
+            and np.shape(g) == total.shape and np.can_cast(np.result_type(total, g),
+                                                           total.dtype, "same_kind")):
+        total += g
+        return total
+    return total + g
 
 
 def _check_unchanged(interior: list[Node]) -> None:
@@ -458,7 +470,8 @@ def _backpropagate_checked(interior: list[Node], leaves: list[Node], accumulate:
     if accumulate:
         for leaf in leaves:
             if leaf.requires_grad:
-                leaf.grad = _own(leaf._g, handed) if leaf.grad is None else leaf.grad + leaf._g
+                leaf.grad = _own(leaf._g, handed) if leaf.grad is None else _added(leaf.grad,
+                                                                                   leaf._g)
 
 
 def _what_or_value(g: Any) -> str:

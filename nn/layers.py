@@ -123,31 +123,51 @@ class Sequential(Module):
 
     def __init__(self, *layers: Module) -> None:
         self.layers: list[Module] = []
-        for layer in layers:
-            self.add(layer)
+        built: list[Module] = []  # layers this constructor built: unbuilt again if it fails
+        try:
+            for layer in layers:
+                self._add(layer, built)
+        except BaseException:
+            for layer in built:
+                _unbuild(layer)
+            raise
 
     def add(self, layer: Module) -> Sequential:
+        """Append ``layer``, built from the width of the layer before it when it does not know
+        its own yet; a layer that does not fit what it would get is refused and nothing
+        changes (the Sequential, and the layer, stay as they were)."""
+        built: list[Module] = []
+        try:
+            return self._add(layer, built)
+        except BaseException:
+            for made in built:
+                _unbuild(made)
+            raise
+
+    def _add(self, layer: Module, built: list[Module]) -> Sequential:
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add takes a Module, got {type(layer).__name__}")
         from .image_layers import Conv2D
 
+        given = self.out_width(None) if self.layers else None
         if isinstance(layer, Dense) and not layer.built:
-            width = self.out_width(None)
-            if width is None:
+            if given is None:
                 raise ValueError("the first Dense layer needs input_dim= (the width of the "
                                  "input), or put a layer whose width is known before it")
-            if isinstance(width, tuple):
+            if isinstance(given, tuple):
                 raise ValueError(f"Dense needs flat inputs, but the layer before gives images "
-                                 f"of shape {width}: add nn.Flatten() before it")
-            layer.build(width)
+                                 f"of shape {given}: add nn.Flatten() before it")
+            layer.build(given)
+            built.append(layer)
         if isinstance(layer, Conv2D) and not layer.built:
-            shape = self.out_width(None)
-            if shape is None:
+            if given is None:
                 raise ValueError("the first Conv2D layer needs input_shape=(channels, height, "
                                  "width), or put a layer whose output shape is known before it")
-            layer.build(shape)
+            layer.build(given)
+            built.append(layer)
+        _check_fit(layer, given, len(self.layers))
         # it fits what it gets (or, first, what it was made for), or nothing changes
-        _out_width(layer, self.out_width(None) if self.layers else _in_width(layer))
+        _out_width(layer, given if self.layers else _in_width(layer))
         self.layers.append(layer)
         self._name_layers()
         return self
@@ -241,6 +261,33 @@ def _in_width(layer: Module) -> int | None:
         return layer.nin
     method = getattr(layer, "in_width", None)
     return method() if method is not None else None
+
+
+def _check_fit(layer: Module, given: Any, index: int) -> None:
+    """Refuse a layer built for inputs other than what the layer before it gives: a Dense of
+    another width, a Conv2D for another number of channels."""
+    expected = _in_width(layer)
+    if given is None or expected is None:
+        return
+    if isinstance(expected, tuple):  # images: the channels must match
+        channels = given[0] if isinstance(given, tuple) else None
+        if channels != expected[0]:
+            raise ValueError(f"Sequential: layer {index}, {layer!r}, expects images with "
+                             f"{expected[0]} channel(s), but the layer before it gives "
+                             f"{channels if channels is not None else given}")
+    elif isinstance(given, tuple):
+        raise ValueError(f"Sequential: layer {index}, {layer!r}, needs flat inputs of width "
+                         f"{expected}, but the layer before it gives images of shape {given}: "
+                         "add nn.Flatten() before it")
+    elif given != expected:
+        raise ValueError(f"Sequential: layer {index}, {layer!r}, expects inputs of width "
+                         f"{expected}, but the layer before it gives {given}")
+
+
+def _unbuild(layer: Module) -> None:
+    """Undo ``build``: the layer forgets the weights it made (a Sequential that failed)."""
+    for name in ("W", "b"):
+        vars(layer).pop(name, None)
 
 
 def _out_width(layer: Module, nin: int | None) -> int | None:

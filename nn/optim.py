@@ -34,6 +34,11 @@ class Optimizer:
     the message. ``step()`` is all or nothing: if any parameter's gradient does not fit (or
     anything else fails), no parameter and no state has changed. ``state_dict()`` and
     ``load_state_dict()`` save and restore everything needed to resume exactly.
+
+    As in ``torch.optim``, each parameter keeps its own state, its step count included
+    (``state[i]["step"]``): a parameter that no gradient reached is skipped, and its bias
+    corrections (Adam, Nadam) and decayed rate (Adagrad) count only the steps it took.
+    ``steps`` counts the calls of ``step()``.
     """
 
     def __init__(self, parameters: Iterable[Node], lr: float, weight_decay: float = 0.0) -> None:
@@ -69,7 +74,7 @@ class Optimizer:
                 raise ValueError(f"{who}.step: parameter {i}'s gradient has shape "
                                  f"{np.shape(p.grad)}, the parameter has shape "
                                  f"{_shape(p)}; nothing was updated")
-        self.steps += 1  # the rules read the step count
+        self.steps += 1  # calls of step(); each parameter counts its own in its state
         try:
             updates = []
             for p, state in zip(self.params, self.state):
@@ -78,6 +83,7 @@ class Optimizer:
                 w = _value(p)
                 g = p.grad + self.weight_decay * w if self.weight_decay else p.grad
                 new_state = dict(state)  # the rules assign new values, never change arrays
+                new_state["step"] = state.get("step", 0) + 1  # this parameter's own count
                 new = self._update(w, g, new_state)
                 new = float(new) if isinstance(p, Value) else \
                     np.asarray(new).astype(p.dtype, copy=False)
@@ -119,6 +125,13 @@ class Optimizer:
         for i, (p, entry) in enumerate(zip(self.params, entries)):
             own: dict[str, Any] = {}
             for key, value in entry.items():
+                if key == "step":  # a count, not an array
+                    count = np.asarray(value)
+                    if count.shape != () or not float(count).is_integer() or count < 0:
+                        raise ValueError(f"{who}: parameter {i}'s step must be an integer "
+                                         f">= 0, got {value!r}")
+                    own["step"] = int(count)
+                    continue
                 array = np.array(value, dtype=np.float64 if isinstance(p, Value)
                                  else np.asarray(p.data).dtype)
                 if array.shape not in ((), np.shape(p.data)):
@@ -126,6 +139,8 @@ class Optimizer:
                                      f"{array.shape}, the parameter has shape "
                                      f"{np.shape(p.data)}")
                 own[key] = float(array) if array.shape == () else array
+            if own and "step" not in own:  # a state saved before counts were per parameter
+                own["step"] = int(steps)
             restored.append(own)
         self.lr, self.steps, self.state = lr, int(steps), restored
 
@@ -197,7 +212,7 @@ class Adagrad(Optimizer):
     def _update(self, w, g, state):
         s = state.get("s", self.initial) + g * g
         state["s"] = s
-        lr = self.lr / (1 + (self.steps - 1) * self.lr_decay)
+        lr = self.lr / (1 + (state["step"] - 1) * self.lr_decay)
         return w - lr * g / (s**0.5 + self.eps)
 
 
@@ -232,7 +247,7 @@ class Adam(Optimizer):
 
     def _update(self, w, g, state):
         b1, b2 = self.betas
-        t = self.steps
+        t = state["step"]  # this parameter's steps (as torch.optim counts them)
         m = b1 * state.get("m", 0.0) + (1 - b1) * g
         v = b2 * state.get("v", 0.0) + (1 - b2) * g * g
         state["m"], state["v"] = m, v
@@ -258,7 +273,7 @@ class Nadam(Optimizer):
 
     def _update(self, w, g, state):
         b1, b2 = self.betas
-        t = self.steps
+        t = state["step"]  # this parameter's steps (as torch.optim counts them)
         mu = b1 * (1 - 0.5 * 0.96 ** (t * self.momentum_decay))
         mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * self.momentum_decay))
         mu_product = state.get("mu_product", 1.0) * mu
