@@ -77,6 +77,8 @@ class Conv2D(Module):
     def built(self) -> bool:
         return "W" in vars(self)
 
+    input_hint = "input_shape=(channels, height, width)"  # what a first layer must be told
+
     def build(self, input_shape: Any) -> None:
         """Make the weights for images of ``input_shape`` (channels, height, width)."""
         channels = _image_shape(input_shape, "Conv2D")[0]
@@ -90,6 +92,17 @@ class Conv2D(Module):
 
     def in_width(self) -> Shape | None:
         return self.input_shape
+
+    def fits(self, given: Any) -> str | None:
+        """Why outputs of shape ``given`` cannot come into this layer (None: they fit)."""
+        try:
+            channels = _image_shape(given, "Conv2D")[0]
+        except ValueError as error:
+            return str(error)
+        if self.built and channels != self.W.shape[1]:
+            return (f"{self!r} expects images with {self.W.shape[1]} channel(s), but the layer "
+                    f"before it gives {channels}")
+        return None
 
     def out_width(self, nin: Any) -> Shape | None:
         if nin is None:

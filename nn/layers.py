@@ -64,6 +64,17 @@ class Linear(Module):
     def out_width(self, nin: int | None) -> int:
         return self.nout
 
+    def fits(self, given: Any) -> str | None:
+        """Why outputs of width (or shape) ``given`` cannot come into this layer (None: they
+        fit)."""
+        if isinstance(given, tuple | list):
+            return (f"{type(self).__name__} needs flat inputs, but the layer before gives "
+                    f"images of shape {tuple(given)}: add nn.Flatten() before it")
+        if given != self.nin:
+            return (f"{self!r} expects inputs of width {self.nin}, but the layer before it "
+                    f"gives {given}")
+        return None
+
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x, self.W.dtype)
         if x.ndim == 0 or x.shape[-1] != self.nin:
@@ -98,8 +109,13 @@ class Dense(Linear):
     def built(self) -> bool:
         return "W" in vars(self)
 
+    input_hint = "input_dim= (the width of the input)"  # what a first layer must be told
+
     def build(self, input_dim: int) -> None:
         """Create the weights for inputs of width ``input_dim``."""
+        if isinstance(input_dim, tuple | list):
+            raise ValueError(f"Dense needs flat inputs, but the layer before gives images of "
+                             f"shape {tuple(input_dim)}: add nn.Flatten() before it")
         options = self._options
         Linear.__init__(self, input_dim, self.units, options["activation"],
                         seed=options["seed"], dtype=options["dtype"])
@@ -147,22 +163,12 @@ class Sequential(Module):
     def _add(self, layer: Module, built: list[Module]) -> Sequential:
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add takes a Module, got {type(layer).__name__}")
-        from .image_layers import Conv2D
-
         given = self.out_width(None) if self.layers else None
-        if isinstance(layer, Dense) and not layer.built:
+        if not getattr(layer, "built", True):  # one rule: built from what it will get
             if given is None:
-                raise ValueError("the first Dense layer needs input_dim= (the width of the "
-                                 "input), or put a layer whose width is known before it")
-            if isinstance(given, tuple):
-                raise ValueError(f"Dense needs flat inputs, but the layer before gives images "
-                                 f"of shape {given}: add nn.Flatten() before it")
-            layer.build(given)
-            built.append(layer)
-        if isinstance(layer, Conv2D) and not layer.built:
-            if given is None:
-                raise ValueError("the first Conv2D layer needs input_shape=(channels, height, "
-                                 "width), or put a layer whose output shape is known before it")
+                raise ValueError(f"the first {type(layer).__name__} layer needs "
+                                 f"{layer.input_hint}, or put a layer whose output shape is "
+                                 "known before it")
             layer.build(given)
             built.append(layer)
         _check_fit(layer, given, len(self.layers))
@@ -264,24 +270,14 @@ def _in_width(layer: Module) -> int | None:
 
 
 def _check_fit(layer: Module, given: Any, index: int) -> None:
-    """Refuse a layer built for inputs other than what the layer before it gives: a Dense of
-    another width, a Conv2D for another number of channels."""
-    expected = _in_width(layer)
-    if given is None or expected is None:
+    """Refuse a layer that cannot take what the layer before it gives (each layer that has a
+    say answers ``fits(given)``: a Dense of another width, a Conv2D for other channels)."""
+    fits = getattr(layer, "fits", None)
+    if given is None or fits is None or not getattr(layer, "built", True):
         return
-    if isinstance(expected, tuple):  # images: the channels must match
-        channels = given[0] if isinstance(given, tuple) else None
-        if channels != expected[0]:
-            raise ValueError(f"Sequential: layer {index}, {layer!r}, expects images with "
-                             f"{expected[0]} channel(s), but the layer before it gives "
-                             f"{channels if channels is not None else given}")
-    elif isinstance(given, tuple):
-        raise ValueError(f"Sequential: layer {index}, {layer!r}, needs flat inputs of width "
-                         f"{expected}, but the layer before it gives images of shape {given}: "
-                         "add nn.Flatten() before it")
-    elif given != expected:
-        raise ValueError(f"Sequential: layer {index}, {layer!r}, expects inputs of width "
-                         f"{expected}, but the layer before it gives {given}")
+    reason = fits(given)
+    if reason is not None:
+        raise ValueError(f"Sequential: layer {index}: {reason}")
 
 
 def _unbuild(layer: Module) -> None:

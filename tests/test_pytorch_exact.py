@@ -115,16 +115,16 @@ def test_a_save_and_load_mid_training_resumes_exactly(ours, theirs, kwargs):
 
 def test_sequential_refuses_a_misfit_layer_when_it_is_built():
     first = nn.Dense(4, input_dim=2)
-    with pytest.raises(ValueError, match=r"Sequential: layer 1, Dense\(3 -> 5\), expects "
+    with pytest.raises(ValueError, match=r"Sequential: layer 1: Dense\(3 -> 5\) expects "
                                          r"inputs of width 3, but the layer before it gives 4"):
         nn.Sequential(first, nn.Dense(5, input_dim=3))
     model = nn.Sequential(nn.Dense(4, input_dim=2))
-    with pytest.raises(ValueError, match=r"Sequential: layer 1, Dense\(3 -> 5\), expects "
+    with pytest.raises(ValueError, match=r"Sequential: layer 1: Dense\(3 -> 5\) expects "
                                          r"inputs of width 3, but the layer before it gives 4"):
         model.add(nn.Dense(5, input_dim=3))
     assert len(model) == 1  # nothing added
     images = nn.Sequential(nn.Conv2D(8, 3, input_shape=(1, 8, 8)))
-    with pytest.raises(ValueError, match=r"Sequential: layer 1, Conv2D\(4, 3×3, stride=1\), "
+    with pytest.raises(ValueError, match=r"Sequential: layer 1: Conv2D\(4, 3×3, stride=1\) "
                                          r"expects images with 3 channel\(s\), but the layer "
                                          r"before it gives 8"):
         images.add(nn.Conv2D(4, 3, input_shape=(3, 6, 6)))
