@@ -108,3 +108,16 @@ class Softmax(Module):
 
     def forward(self, x: Any) -> Any:
         return x.softmax(self.axis)
+
+
+def activation_name(value: Any, who: str) -> Any:
+    """``value`` if it names an activation (or is None or a function), else an error that
+    lists the names."""
+    if value is not None and not callable(value) and not isinstance(value, str):
+        raise TypeError(f"{who}: activation must be a name or a function, got "
+                        f"{type(value).__name__} {value!r}")
+    try:
+        activation(value)
+    except ValueError as error:
+        raise ValueError(f"{who}: {error}") from None
+    return value

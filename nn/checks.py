@@ -85,21 +85,6 @@ def float_dtype(value: Any, who: str) -> np.dtype:
     return dtype
 
 
-def activation_name(value: Any, who: str) -> Any:
-    """``value`` if it names an activation (or is None or a function), else an error that
-    lists the names."""
-    from .activations import activation
-
-    if value is not None and not callable(value) and not isinstance(value, str):
-        raise TypeError(f"{who}: activation must be a name or a function, got "
-                        f"{type(value).__name__} {value!r}")
-    try:
-        activation(value)
-    except ValueError as error:
-        raise ValueError(f"{who}: {error}") from None
-    return value
-
-
 def integer(value: Any, name: str, who: str) -> int:
     """``value`` as an int (an axis, say), or an error naming it."""
     if isinstance(value, bool) or not isinstance(value, Integral):

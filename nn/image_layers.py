@@ -18,7 +18,8 @@ from autograd import Tensor
 from autograd.spatial import _pair
 
 from .activations import activation as activation_fn
-from .checks import activation_name, float_dtype
+from .activations import activation_name
+from .checks import float_dtype
 from .checks import seed as check_seed
 from .layers import initial_weights
 from .module import Module

@@ -12,7 +12,8 @@ from autograd import Tensor
 from autograd.ops import superscript
 
 from .activations import activation as activation_fn
-from .checks import activation_name, float_dtype, positive_int
+from .activations import activation_name
+from .checks import float_dtype, positive_int
 from .checks import seed as check_seed
 from .module import Module
 from .scalar import Seed, _name

@@ -13,7 +13,8 @@ from autograd import Constant, Value
 from autograd.ops import subscript, superscript
 
 from .activations import activation as activation_fn
-from .checks import activation_name, number, positive_int
+from .activations import activation_name
+from .checks import number, positive_int
 from .checks import seed as check_seed
 from .module import Module
 

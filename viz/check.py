@@ -32,6 +32,7 @@ import numpy as np
 from autograd import Node, backward_pass, edge_grad, forward_order, ops
 from autograd.language import tr
 
+from .blanks import blanks_of
 from .diagram import fmt, gate_names
 
 MISTAKES = ("sign", "missing_path", "missing_factor", "extra_factor", "stale", "transposed",
@@ -220,7 +221,6 @@ def check(root: Node, values: Mapping[Any, Any] | None = None,
 def _check(root: Node, nodes: list[Node], values: Mapping[Any, Any] | None,
            grads: Mapping[Any, Any] | None, rtol: float, atol: float, lr: float | None,
            worksheet: Any) -> CheckReport:
-    from .worksheet import blanks_of
 
     by_label = _labels(nodes)
     uses_blanks = any(isinstance(key, str) and key.startswith("?")

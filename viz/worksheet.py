@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,9 @@ import numpy as np
 
 from autograd import Node, Value, backward_pass, forward_order
 
+from .blanks import Blank, remember
+from .check import check
 from .diagram import Diagram, _Drawing, fmt, save
-
-
-@dataclass(frozen=True)
-class Blank:
-    """One number left for the student: its id (``"?3"``), the node's label, which quantity
-    (``"value"`` or ``"grad"``), and the answer."""
-
-    id: str
-    label: str
-    quantity: str
-    answer: Any
-    node: Any = None
 
 
 class Worksheet:
@@ -48,8 +37,6 @@ class Worksheet:
               lr: float | None = None) -> Any:
         """``viz.check`` of answers keyed by this sheet's blank ids (``{"?3": 0.25}``),
         values and gradients alike: each blank says which it asks for."""
-        from .check import check
-
         by_id = {b.id: b for b in self.blanks}
         unknown = [key for key in answers if key not in by_id]
         if unknown:
@@ -73,33 +60,6 @@ class Worksheet:
     def __repr__(self) -> str:
         return (f"Worksheet({len(self.blanks)} blanks: "
                 + ", ".join(f"{b.id} = {b.quantity} of {b.label}" for b in self.blanks) + ")")
-
-
-# the numberings of blanks drawn for each graph, so that check(root, grads={"?3": …}) knows
-# the blanks when only one numbering exists (and refuses to guess when several do)
-_SHEETS: dict[int, tuple[Node, dict[tuple, dict[str, Blank]]]] = {}
-_KEEP = 64
-
-
-def blanks_of(root: Node, sheet: Worksheet | None = None) -> dict[str, Blank]:
-    """The blanks answers keyed ``"?k"`` refer to: ``sheet``'s, or the one numbering drawn
-    for ``root`` (empty if none). Several different numberings of one graph (a worksheet per
-    student, each with its seed) make the ids ambiguous: that is an error, never a guess."""
-    if sheet is not None:
-        if not isinstance(sheet, Worksheet):
-            raise TypeError(f"check: worksheet must be a Worksheet, got {type(sheet).__name__}")
-        if sheet.root is not root:
-            raise ValueError("check: the worksheet is of another graph than the one checked")
-        return {b.id: b for b in sheet.blanks}
-    found = _SHEETS.get(id(root))
-    if found is None or found[0] is not root:
-        return {}
-    numberings = list(found[1].values())
-    if len(numberings) > 1:
-        raise ValueError(f"check: {len(numberings)} worksheets of this graph number their "
-                         "blanks differently; say which one the answers are for: "
-                         "check(root, grads=..., worksheet=ws) or ws.check(answers)")
-    return numberings[0]
 
 
 def worksheet(root: Node, hide: str | list = "grads", seed: int | None = None,
@@ -152,13 +112,7 @@ def worksheet(root: Node, hide: str | list = "grads", seed: int | None = None,
             for marks in (sheet, key):
                 marks.setdefault(id(n), {}).setdefault("grad", html.escape(fmt(grads[id(n)],
                                                                               precision)))
-    known = _SHEETS.get(id(root))
-    if known is None or known[0] is not root:
-        if len(_SHEETS) >= _KEEP:
-            _SHEETS.pop(next(iter(_SHEETS)))
-        known = _SHEETS[id(root)] = (root, {})
-    numbering = tuple((b.id, id(b.node), b.quantity) for b in blanks)
-    known[1][numbering] = {b.id: b for b in blanks}
+    remember(root, blanks)
 
     def draw(marks: dict) -> Diagram:
         return _Drawing(root, "circuit", "LR", True, precision, None, False, 10**9,

@@ -7,7 +7,8 @@ jupyter_client, ipykernel) and a POSIX system (Linux or macOS).
 """
 
 from .exercises import Exercise, NotANotebook, exercises
-from .grade import STATUSES, Grades, StudentGrade, Verdict, grade
+from .grade import grade
+from .results import STATUSES, Grades, StudentGrade, Verdict
 
 __all__ = ["STATUSES", "Exercise", "Grades", "NotANotebook", "StudentGrade", "Verdict",
            "exercises", "grade"]

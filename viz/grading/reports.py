@@ -13,12 +13,16 @@ import re
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 from autograd.language import get_language, speaking, tr
 
 from ..check import MISTAKE_WORDS, UNANSWERED
-from .grade import STATUSES, Grades, StudentGrade, Verdict
 
+if TYPE_CHECKING:  # (results imports this module to show itself; nothing the other way)
+    from .results import Grades, StudentGrade, Verdict
+
+STATUSES = ("right", "wrong", "blank", "error")  # an answer is one of these
 MARKS = {"right": "✓", "wrong": "✗", "blank": "—", "error": "!"}
 WORDS = {**MISTAKE_WORDS, UNANSWERED: "not answered",
          "unusable": "an answer the check cannot use"}
