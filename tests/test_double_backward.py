@@ -406,3 +406,17 @@ def test_a_gradients_graph_is_drawn_with_its_backward_gates_in_red():
     page = viz.explore(g)  # the explorer opens a gradient's graph too, red gates and all
     assert page.fragment.count(f'stroke="{RED.lower()}"') + page.fragment.count(
         f'stroke="{RED}"') >= len(backward_gates)
+
+
+def test_a_loss_whose_inside_the_backward_pass_reads_is_drawn_expanded():
+    import viz
+    from nn import losses
+
+    w = Value(0.3, label="w")
+    y = (w * 2.0).sigmoid()
+    L = losses.mse([y], [1.0])
+    assert ">MSE<" in viz.draw_graph(L).source or "label=MSE" in viz.draw_graph(L).source
+    (g,) = grad(L, [w], create_graph=True)  # reads the MSE's n and its difference
+    source = viz.draw_graph(g).source
+    assert "label=MSE" not in source and ">MSE<" not in source
+    assert source.count('color="#c0392b"') >= 3  # its backward gates, drawn

@@ -392,6 +392,16 @@ class _Drawing:
                 continue
             for i, parent in enumerate(child.parents):
                 self.consumers[id(parent)].append((child, i))
+        # a loss is one gate when only its result is read outside it; a graph that reads its
+        # inside too (a gradient recorded with create_graph=True) draws it expanded
+        read_outside: dict[int, set[int]] = {}
+        for node_id, scope in self.group.items():
+            if any(self.group.get(id(child)) is not scope
+                   for child, _ in self.consumers.get(node_id, ())):
+                read_outside.setdefault(id(scope), set()).add(node_id)
+        opened = {key for key, read in read_outside.items() if len(read) > 1}
+        if opened:
+            self.group = {k: v for k, v in self.group.items() if id(v) not in opened}
 
     # ---------------------------------------------------------------- parts of a graph
 
