@@ -13,6 +13,7 @@
 __backprop_lens__ = True  # nn and viz check this: another package may be called autograd too
 
 from . import ops
+from .anomaly import detect_anomaly
 from .gradcheck import (
     GradcheckError,
     GradcheckReport,
@@ -26,7 +27,6 @@ from .graph import (
     Node,
     backward_pass,
     derivative_order,
-    detect_anomaly,
     edge_grad,
     enable_grad,
     forward_order,

@@ -23,6 +23,7 @@ import autograd
 from autograd import Tensor, Value, ops
 from tests.oracle import central
 from tests.test_tensor_ops import check
+from tests.wires import wire_by_wire
 
 try:
     import torch
@@ -174,6 +175,7 @@ def test_value_elementwise(op_params):
         out.backward()
         numeric = central(lambda t: float(op.reference(np.float64(t), **params)), x)
         assert v.grad == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+        assert v.grad == wire_by_wire(out, 1.0)[id(v)]  # the diagrams' per-wire rule, exactly
         t = Tensor(np.float64(x), requires_grad=True)  # the same op on a 0-d Tensor
         tout = call(op, t, params)
         tout.backward()
@@ -194,6 +196,8 @@ def test_value_binary(op):
         out = getattr(a, op.method)(b)
         assert out.data == pytest.approx(float(op.reference(x, y)), rel=1e-12, abs=1e-300)
         out.backward()
+        by_wire = wire_by_wire(out, 1.0)  # the diagrams' per-wire rule, exactly
+        assert (a.grad, b.grad) == (by_wire[id(a)], by_wire[id(b)])
         assert a.grad == pytest.approx(central(lambda t: op.reference(t, y), x), rel=1e-5,
                                        abs=1e-6)
         assert b.grad == pytest.approx(central(lambda t: op.reference(x, t), y), rel=1e-5,

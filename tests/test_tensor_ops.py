@@ -9,6 +9,7 @@ from hypothesis.extra import numpy as hnp
 
 import autograd
 from autograd import Tensor
+from tests.wires import wire_by_wire
 
 
 def examples(share: float) -> settings:
@@ -46,9 +47,11 @@ def check(tensor_fn, numpy_fn, *arrays, atol=1e-6, rtol=1e-5):
     R = np.random.default_rng(out.size).standard_normal(expected.shape)
     out.backward(R)
     numeric = numeric_grads(lambda *xs: float(np.sum(numpy_fn(*xs) * R)), arrays)
+    by_wire = wire_by_wire(out, R)  # the diagrams' rule, wire by wire: the very same numbers
     for t, a, g in zip(inputs, arrays, numeric):
         assert t.grad.shape == a.shape
         np.testing.assert_allclose(t.grad, g, atol=atol, rtol=rtol)
+        np.testing.assert_array_equal(t.grad, by_wire[id(t)])
 
 
 SMALL_SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, max_side=4)
