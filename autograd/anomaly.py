@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import Node, _changed, edge_grad
+from .graph import Node, edge_grad, state_changed
 
 
 def detect_anomaly():
@@ -23,7 +23,7 @@ def detect_anomaly():
     As ``torch.autograd.detect_anomaly``: slower (every result is checked, and each
     gradient is computed twice: once to check it, once by the pass), for debugging.
     """
-    return _changed(anomaly=CHECKS)
+    return state_changed(anomaly=CHECKS)
 
 
 class _Checks:

@@ -31,7 +31,7 @@ import numpy as np
 _state: ContextVar[tuple[bool, Any, Any]] = ContextVar("autograd_state",
                                                        default=(True, None, None))
 _get_state = _state.get
-_next_id = count(1).__next__  # creation number: a parent is always older than its children
+next_id = count(1).__next__  # creation number: a parent is always older than its children
 _next_pass = count(1).__next__  # stamps the nodes one backward pass has reached
 
 # When a node's data was last set (or read, for arrays that can be written in place): a
@@ -42,8 +42,8 @@ _next_pass = count(1).__next__  # stamps the nodes one backward pass has reached
 _changes = [0]
 
 
-def _stamp() -> int:
-    now = _next_id()
+def stamp() -> int:
+    now = next_id()
     _changes[0] = now
     return now
 
@@ -74,7 +74,7 @@ class Node:
         # Setting the data of a node that an op already used makes that op's gradient stale:
         # stamped, so that backward() refuses rather than mix old and new (see _changes).
         self._data = value
-        self._changed = (_stamp(), 0, None)
+        self._changed = (stamp(), 0, None)
 
     @property
     def is_leaf(self) -> bool:
@@ -131,7 +131,7 @@ def is_grad_enabled() -> bool:
 
 
 @contextmanager
-def _changed(**change: Any) -> Iterator[None]:
+def state_changed(**change: Any) -> Iterator[None]:
     enabled, scope, anomaly = _get_state()
     new = (change.get("enabled", enabled), change.get("scope", scope),
            change.get("anomaly", anomaly))
@@ -148,14 +148,14 @@ def no_grad():
     Use it for evaluation, parameter updates, and finite differences. It applies to the
     thread (and the asyncio task) that enters it, not to others running meanwhile.
     """
-    return _changed(enabled=False)
+    return state_changed(enabled=False)
 
 
 def enable_grad():
     """Inside this block operations are recorded again, even within ``no_grad`` (as
     ``torch.enable_grad``): a function that needs its own backward pass (a first derivative
     differentiated numerically, say) works wherever it is called."""
-    return _changed(enabled=True)
+    return state_changed(enabled=True)
 
 
 def in_scope(owner: Any, compute: Any, *args: Any, **kwargs: Any) -> Any:
@@ -189,7 +189,7 @@ def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any
     else:
         node.parents = ()
         node._local = ()
-    node._id = _next_id()
+    node._id = next_id()
     node._mark = 0  # (its pass gradient ``_g`` is set when a pass reaches it)
     node.scope = scope
     if anomaly is not None:  # inside detect_anomaly (autograd.anomaly)
@@ -446,7 +446,7 @@ def backpropagate_graph(root: Node, gradient: Any, accumulate: bool,
         _check_unchanged(interior)
     order = max(derivative_order(n) for n in (*interior, *leaves)) + 1
     grads: dict[int, Node] = {}
-    with _changed(enabled=True, scope=Backward(root, order)):
+    with state_changed(enabled=True, scope=Backward(root, order)):
         grads[id(root)] = root._seed_node(gradient)
         for node in interior:
             g = grads.get(id(node))

@@ -1,14 +1,18 @@
 """The table of ops: one entry per operation, with everything the rest of the library needs
 to know about it. Nothing else keeps its own list of ops.
 
-The math of each op (its forward rule and, beside it, its derivative) lives in its method
-on :class:`autograd.Value` and :class:`autograd.Tensor`. This table says *what the op is*:
-the name nodes record, the gate drawn for it, its derivative written as a formula for
-:func:`viz.explain`, whether it is an activation, where it is defined and smooth, its
-convention at a kink, a numpy reference for the tests, and the PyTorch function that
-computes the same thing. The renderer, ``explain``, the expression parser,
-``nn.activations`` and the tests all read it; a test fails when an op is missing here, or
-when Value and Tensor do not both offer an elementwise op.
+This table says *what each op is*: the name nodes record, the gate drawn for it, its
+derivative written as a formula for :func:`viz.explain`, whether it is an activation, where
+it is defined and smooth, its convention at a kink, a numpy reference for the tests, and
+the PyTorch function that computes the same thing. For each function of one number (tanh,
+sigmoid, relu...) it also holds the math, once: the value (``forward``) and, beside it, the
+derivative (``slope``), which :class:`autograd.Value` applies to a float and
+:class:`autograd.Tensor` to an array. The arithmetic operators and the array ops keep their
+math in their methods, value and derivative side by side.
+
+The renderer, ``explain``, the expression parser, ``nn.activations`` and the tests all read
+the table; a test fails when an op is missing here, or when Value and Tensor do not both
+offer an elementwise op.
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ class Op:
     convention: str = ""  # ... and which one
     value: bool = True  # offered on Value
     tensor: bool = True  # offered on Tensor
+    # a function of one number: its value, forward(x, m, **params), and its derivative,
+    # slope(x, y, m, **params) with y the value; m is autograd.elementwise's NUMBER (a
+    # Value's float) or ARRAY (a Tensor's array). Value's and Tensor's methods apply these.
+    forward: Callable[..., Any] | None = None
+    slope: Callable[..., Any] | None = None
     # its derivative as recorded ops, for create_graph=True: graph_vjp(g, node) gives the
     # gradient of each parent as a node (None: no gradient), from the gradient node g of the
     # result; attached below the table by @graph_vjp (None: not differentiable twice yet)
@@ -79,6 +88,27 @@ def _unary(name: str, symbol: str, formula: str, reference, torch: str, **facts:
                 method=facts.pop("method", name), **facts))
 
 
+def _log(x, m):
+    m.check(x > 0, "log", "x > 0", x)
+    return m.log(x)
+
+
+def _sqrt(x, m):
+    m.check(x >= 0, "sqrt", "x >= 0", x)
+    return m.sqrt(x)
+
+
+def _sigmoid_rule(x, m):
+    """σ(x) = 1 / (1 + e^-x), written so that no exp overflows, for any x."""
+    e = m.exp(-m.abs(x))
+    return m.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _zero_but_nan(x, m):
+    """The slope of a flat op (step, sign): 0, and nan where x is nan."""
+    return m.where(m.isnan(x), x, 0.0)
+
+
 # ---------------------------------------------------------------- binary arithmetic
 # (Value and Tensor; for Tensors the operands broadcast)
 
@@ -93,39 +123,64 @@ register(Op("**", "binary", "xʸ", ("{b}·{a}^({b}−1)", "{a}^{b}·ln {a}"), np
 
 # ---------------------------------------------------------------- functions of each element
 
-_unary("neg", "−", "−1", np.negative, "torch.neg", method="__neg__")
+# Each row: what the op is, then its rules: the value (forward) and, beside it, the
+# derivative (slope), applied by Value's and Tensor's methods alike.
+
+_unary("neg", "−", "−1", np.negative, "torch.neg", method="__neg__",
+       forward=lambda x, m: -x, slope=lambda x, y, m: -1.0)
 _unary("**n", "xⁿ", "{n}·{a}^({n}−1)", lambda x, n: np.power(x, n), "torch.pow",
        method="__pow__", params={"n": 2.0}, kinks=(0.0,),
        convention="at x = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1")
-_unary("exp", "exp", "exp({a})", np.exp, "torch.exp")
-_unary("log", "log", "1/{a}", np.log, "torch.log", domain=(0.0, INF))
+_unary("exp", "exp", "exp({a})", np.exp, "torch.exp",
+       forward=lambda x, m: m.exp(x), slope=lambda x, y, m: y)
+_unary("log", "log", "1/{a}", np.log, "torch.log", domain=(0.0, INF),
+       forward=_log, slope=lambda x, y, m: 1 / x)
 _unary("sqrt", "√", "1/(2√{a})", np.sqrt, "torch.sqrt", domain=(0.0, INF), kinks=(0.0,),
-       convention="inf at x = 0")
+       convention="inf at x = 0",
+       forward=_sqrt, slope=lambda x, y, m: m.divide(0.5, y))
 _unary("abs", "|·|", "sign({a})", np.abs, "torch.abs", kinks=(0.0,),
-       convention="0 at x = 0, as in PyTorch")
-_unary("tanh", "tanh", "1 − tanh²({a})", np.tanh, "torch.tanh", activation=True)
-_unary("sigmoid", "σ", "σ({a})(1 − σ({a}))", _sigmoid, "torch.sigmoid", activation=True)
+       convention="0 at x = 0, as in PyTorch",
+       forward=lambda x, m: m.abs(x), slope=lambda x, y, m: m.sign(x))
+_unary("tanh", "tanh", "1 − tanh²({a})", np.tanh, "torch.tanh", activation=True,
+       forward=lambda x, m: m.tanh(x), slope=lambda x, y, m: 1 - y * y)
+_unary("sigmoid", "σ", "σ({a})(1 − σ({a}))", _sigmoid, "torch.sigmoid", activation=True,
+       forward=_sigmoid_rule, slope=lambda x, y, m: y * (1 - y))
 _unary("relu", "ReLU", "[{a} > 0]", lambda x: np.maximum(x, 0), "torch.relu",
-       activation=True, kinks=(0.0,), convention="0 at x = 0, as in PyTorch")
+       activation=True, kinks=(0.0,), convention="0 at x = 0, as in PyTorch",
+       forward=lambda x, m: m.maximum(x, 0),
+       slope=lambda x, y, m: m.sign(y))  # 1 where x > 0, 0 where x <= 0, nan at nan
 _unary("leaky_relu", "LReLU", "[{a} > 0] or α", lambda x, alpha=0.01: np.where(x > 0, x,
        alpha * x), "torch.nn.functional.leaky_relu", params={"alpha": 0.01},
-       activation=True, kinks=(0.0,), convention="α at x = 0, as in PyTorch")
+       activation=True, kinks=(0.0,), convention="α at x = 0, as in PyTorch",
+       forward=lambda x, m, alpha: m.where(x > 0, x, alpha * x),
+       slope=lambda x, y, m, alpha: m.where(x > 0, 1.0, alpha))
 _unary("elu", "ELU", "[{a} > 0] or α·e^{a}", lambda x, alpha=1.0: np.where(
        x > 0, x, alpha * np.expm1(np.minimum(x, 0))), "torch.nn.functional.elu",
        params={"alpha": 1.0}, activation=True, kinks=(0.0,),
-       convention="α at x = 0, as in PyTorch")
+       convention="α at x = 0, as in PyTorch",
+       forward=lambda x, m, alpha: m.where(x > 0, x, alpha * m.expm1(m.minimum(x, 0.0))),
+       slope=lambda x, y, m, alpha: m.where(x > 0, 1.0, alpha * m.exp(m.minimum(x, 0.0))))
 _unary("softplus", "softplus", "σ({a})", lambda x: np.logaddexp(0, x),
-       "torch.nn.functional.softplus", activation=True)
-_unary("arctan", "atan", "1/(1 + {a}²)", np.arctan, "torch.arctan", activation=True)
-_unary("sin", "sin", "cos({a})", np.sin, "torch.sin")
-_unary("cos", "cos", "−sin({a})", np.cos, "torch.cos")
+       "torch.nn.functional.softplus", activation=True,
+       forward=lambda x, m: m.maximum(x, 0.0) + m.log1p(m.exp(-m.abs(x))),
+       slope=lambda x, y, m: _sigmoid_rule(x, m))
+_unary("arctan", "atan", "1/(1 + {a}²)", np.arctan, "torch.arctan", activation=True,
+       forward=lambda x, m: m.arctan(x), slope=lambda x, y, m: 1 / (1 + x * x))
+_unary("sin", "sin", "cos({a})", np.sin, "torch.sin",
+       forward=lambda x, m: m.sin(x), slope=lambda x, y, m: m.cos(x))
+_unary("cos", "cos", "−sin({a})", np.cos, "torch.cos",
+       forward=lambda x, m: m.cos(x), slope=lambda x, y, m: -m.sin(x))
 _unary("step", "step", "0", lambda x: np.heaviside(x, 1.0), "torch.heaviside",
-       activation=True, kinks=(0.0,), convention="0 everywhere; the value at 0 is 1")
+       activation=True, kinks=(0.0,), convention="0 everywhere; the value at 0 is 1",
+       forward=lambda x, m: m.heaviside(x, 1.0), slope=lambda x, y, m: _zero_but_nan(x, m))
 _unary("sign", "sign", "0", np.sign, "torch.sign", activation=True, kinks=(0.0,),
-       convention="0 everywhere")
+       convention="0 everywhere",
+       forward=lambda x, m: m.sign(x), slope=lambda x, y, m: _zero_but_nan(x, m))
 _unary("clip", "clip", "[{low} ≤ {a} ≤ {high}]", lambda x, low=-1.0, high=1.0: np.clip(
        x, low, high), "torch.clamp", params={"low": -1.0, "high": 1.0}, kinks=(-1.0, 1.0),
-       convention="1 at the bounds themselves (the gradient passes where low ≤ x ≤ high)")
+       convention="1 at the bounds themselves (the gradient passes where low ≤ x ≤ high)",
+       forward=lambda x, m, low, high: m.clip(x, low, high),
+       slope=lambda x, y, m, low, high: m.where(m.between(x, low, high), 1.0, 0.0))
 
 # ---------------------------------------------------------------- Tensors only
 
@@ -352,28 +407,23 @@ def _elu_vjp(g, node):
         return (g * (node + alpha),)
     from .select import where
 
-    alpha = _how(node)
+    alpha = _how(node)["alpha"]
     return (where(x._data > 0, g, g * (node + alpha)),)
 
 
 @graph_vjp("relu", "leaky_relu", "abs", "clip", "step", "sign")
 def _piecewise_vjp(g, node):
-    """A slope that is constant where it exists: times that slope, as a constant."""
+    """A slope that is constant where it exists: times that slope (the row's), as a
+    constant."""
     if _scalar(node):
         slope = node._local[0]
         return (None,) if slope == 0 else (g * slope,)
+    from .elementwise import ARRAY
+
     x = node.parents[0]._data
-    if node.op == "relu":
-        slope = (x > 0).astype(x.dtype)
-    elif node.op == "leaky_relu":
-        slope = np.where(x > 0, 1.0, _how(node)).astype(x.dtype)
-    elif node.op == "abs":
-        slope = np.sign(x)
-    elif node.op == "clip":
-        slope = _how(node).astype(x.dtype)
-    else:  # step, sign: 0 (nan at nan, as their first derivative)
-        slope = np.where(np.isnan(x), np.nan, 0.0).astype(x.dtype)
-    return (g * slope,)
+    params = getattr(node._local, "how", None) or {}
+    slope = OPS[node.op].slope(x, node._data, ARRAY, **params)
+    return (g * np.asarray(slope, dtype=x.dtype),)
 
 
 @graph_vjp("@")

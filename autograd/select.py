@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, _broadcasting, _operand, _result, _unbroadcast
+from .tensor import Tensor, as_operand, broadcasting, result_node, unbroadcast
 
 
 def _pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
@@ -19,7 +19,7 @@ def _pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
     if like is None:
         raise TypeError(f"{op}: at least one operand must be a Tensor, got "
                         f"{type(a).__name__} and {type(b).__name__}")
-    ta, tb = _operand(a, like), _operand(b, like)
+    ta, tb = as_operand(a, like), as_operand(b, like)
     for name, given, made in (("first", a, ta), ("second", b, tb)):
         if made is None:
             raise TypeError(f"{op}: the {name} operand must be a Tensor, a number or an "
@@ -42,25 +42,25 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         raise ValueError(f"where: shapes {cond.shape}, {ta.shape} and {tb.shape} do not "
                          f"broadcast together") from None
     out = out.astype(np.result_type(ta._data, tb._data), copy=False)
-    return _result(out, "where", (ta, tb),
-                   [lambda g: _unbroadcast(np.where(cond, g, 0).astype(g.dtype), ta.shape),
-                    lambda g: _unbroadcast(np.where(cond, 0, g).astype(g.dtype), tb.shape)],
-                   how=cond)
+    return result_node(out, "where", (ta, tb),
+                       [lambda g: unbroadcast(np.where(cond, g, 0).astype(g.dtype), ta.shape),
+                    lambda g: unbroadcast(np.where(cond, 0, g).astype(g.dtype), tb.shape)],
+                       how=cond)
 
 
 def _extreme(a: Any, b: Any, op: str, ufunc: Any, wins: Any) -> Tensor:
     ta, tb = _pair(a, b, op)
-    out = _broadcasting(ufunc, op, ta, tb)
+    out = broadcasting(ufunc, op, ta, tb)
 
     def share(first: bool):
         def vjp(g: np.ndarray) -> np.ndarray:
             x, y = (ta._data, tb._data) if first else (tb._data, ta._data)
             weight = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
-            return _unbroadcast((g * weight).astype(g.dtype, copy=False),
-                                (ta if first else tb).shape)
+            return unbroadcast((g * weight).astype(g.dtype, copy=False),
+                               (ta if first else tb).shape)
         return vjp
 
-    return _result(out, op, (ta, tb), [share(True), share(False)])
+    return result_node(out, op, (ta, tb), [share(True), share(False)])
 
 
 def maximum(a: Any, b: Any) -> Tensor:

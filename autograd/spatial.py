@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from . import scratch
-from .tensor import Tensor, _result
+from . import allocator
+from .tensor import Tensor, result_node
 
 
-def _pair(value: Any, name: str, op: str, low: int = 1) -> tuple[int, int]:
+def as_pair(value: Any, name: str, op: str, low: int = 1) -> tuple[int, int]:
     """An int or a pair of ints (height, width), each at least ``low``."""
     pair = (value, value) if isinstance(value, int | np.integer) else tuple(value) \
         if isinstance(value, tuple | list) else None
@@ -58,7 +58,7 @@ def _scatter(windows_grad: np.ndarray, shape: tuple, kernel: tuple[int, int],
     """Add the gradient of every window element (A, B, KH, KW, OH, OW) back to its pixel
     of images of ``shape`` (A, B, H, W): one strided slice per kernel offset. (A, B) is
     (N, C), or (C, N) for the convolution's channels-first layout.)"""
-    grad = scratch.empty(shape, windows_grad.dtype)
+    grad = np.empty(shape, windows_grad.dtype)
     grad.fill(0)
     (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
     for i in range(kh):
@@ -85,7 +85,7 @@ def pad(x: Tensor, pad_width: Any) -> Tensor:
         raise ValueError(f"pad: pad_width must be whole numbers ≥ 0, got {pad_width!r}")
     widths = [(int(a), int(b)) for a, b in widths]
     middle = tuple(slice(a, a + n) for (a, _), n in zip(widths, x.shape))
-    return _result(np.pad(x._data, widths), "pad", (x,), [lambda g: g[middle]], how=middle)
+    return result_node(np.pad(x._data, widths), "pad", (x,), [lambda g: g[middle]], how=middle)
 
 
 # ---------------------------------------------------------------- convolution
@@ -100,6 +100,7 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
     Output: (N, O, OH, OW) with OH = (H + 2·padding − KH) // stride + 1 (a window that does
     not fit at the end is dropped, as in PyTorch).
     """
+    allocator.keep_freed_memory()  # (freed blocks kept for the next step)
     op = "conv2d"
     x = _image(x, op)
     if not isinstance(w, Tensor) or w.ndim != 4:
@@ -113,25 +114,25 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
     if b is not None and (not isinstance(b, Tensor) or b.shape != (o,)):
         raise ValueError(f"{op}: the bias must be a Tensor of shape ({o},), one per filter, "
                          f"got {b.shape if isinstance(b, Tensor) else type(b).__name__}")
-    stride, padding = _pair(stride, "stride", op), _pair(padding, "padding", op, low=0)
+    stride, padding = as_pair(stride, "stride", op), as_pair(padding, "padding", op, low=0)
     kernel = (kh, kw)
     padded = (h + 2 * padding[0], wd + 2 * padding[1])
     oh, ow = _out_size(padded, kernel, stride, op, x.shape, "padded" if any(padding) else "")
     # channels first (C, N, H, W), padded: each kernel offset's pixels are then a plain
     # strided block, for im2col and for the input gradient alike
-    xc = scratch.empty((c, n, *padded), x._data.dtype)
+    xc = np.empty((c, n, *padded), x._data.dtype)
     if any(padding):
         xc.fill(0)
     xc[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd] = x._data.transpose(1, 0, 2, 3)
     # im2col: one row per (channel, kernel offset), one column per output pixel of every
     # image, so that the whole layer is one matrix product (and each gradient another)
-    cols = scratch.empty((c, kh, kw, n, oh, ow), xc.dtype)
+    cols = np.empty((c, kh, kw, n, oh, ow), xc.dtype)
     for (i, j), _, part in _offsets(xc, kernel, stride, (oh, ow)):
         cols[:, i, j] = part  # one copy per kernel offset, not per pixel
     cols = cols.reshape(c * kh * kw, n * oh * ow)
     del xc
     w2 = w._data.reshape(o, -1)
-    out = np.matmul(w2, cols, out=scratch.empty((o, n * oh * ow), np.result_type(w2, cols)))
+    out = np.matmul(w2, cols, out=np.empty((o, n * oh * ow), np.result_type(w2, cols)))
     if b is not None:
         out += b._data[:, None]
     # NCHW by shape, channels first in memory (a view, no copy): the ops that follow keep
@@ -145,12 +146,12 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
         return seen[1]
 
     def grad_x(g: np.ndarray) -> np.ndarray:
-        windows = np.matmul(w2.T, rows(g), out=scratch.empty((c * kh * kw, n * oh * ow),
+        windows = np.matmul(w2.T, rows(g), out=np.empty((c * kh * kw, n * oh * ow),
                                                               np.result_type(w2, g)))
         windows = windows.reshape(c, kh, kw, n, oh, ow).transpose(0, 3, 1, 2, 4, 5)
         grad = _scatter(windows, (c, n, *padded), kernel, stride, (oh, ow))  # (C, N, H, W)
         middle = grad[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + wd]
-        copy = scratch.empty(middle.shape, middle.dtype)
+        copy = np.empty(middle.shape, middle.dtype)
         copy[...] = middle
         return copy.transpose(1, 0, 2, 3)  # NCHW shape, CNHW memory
 
@@ -164,7 +165,7 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
         vjps.append(lambda g: g.sum(axis=(0, 2, 3)))
     name = f"{op} {kh}×{kw}, {o}, s{_text(stride)}" + (f", p{_text(padding)}"
                                                         if any(padding) else "")
-    return _result(out, name, parents, vjps, how=(stride, padding))
+    return result_node(out, name, parents, vjps, how=(stride, padding))
 
 
 # ---------------------------------------------------------------- pooling
@@ -172,8 +173,8 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None = None, stride: Any = 1,
 
 def _pool_args(x: Any, kernel_size: Any, stride: Any, op: str):
     x = _image(x, op)
-    kernel = _pair(kernel_size, "kernel_size", op)
-    stride = kernel if stride is None else _pair(stride, "stride", op)
+    kernel = as_pair(kernel_size, "kernel_size", op)
+    stride = kernel if stride is None else as_pair(stride, "stride", op)
     out = _out_size(x.shape[2:], kernel, stride, op, x.shape, "")
     name = f"{op} {_text(kernel)}×{_text(kernel)}" if kernel[0] == kernel[1] else \
         f"{op} {kernel[0]}×{kernel[1]}"
@@ -196,9 +197,10 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     """The largest value of each window of NCHW images. ``stride`` defaults to the kernel
     size; a window that does not fit at the end is dropped, as in PyTorch. Tied largest
     values share the gradient equally (as ``max`` does; PyTorch gives it to one of them)."""
+    allocator.keep_freed_memory()  # (freed blocks kept for the next step)
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "max_pool2d")
     slices = [(where, part) for _, where, part in _offsets(x._data, kernel, stride, size)]
-    out = scratch.empty_like(slices[0][1])  # in the input's memory layout
+    out = np.empty_like(slices[0][1])  # in the input's memory layout
     np.copyto(out, slices[0][1])
     for _, part in slices[1:]:
         np.maximum(out, part, out=out)
@@ -213,7 +215,7 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
         share = np.divide(g, count, out=count)
         # in the input's memory layout; where the windows tile the image exactly, every pixel
         # is written below, so it needs no zeros first
-        grad = scratch.empty_like(x._data, g.dtype)
+        grad = np.empty_like(x._data, g.dtype)
         if not exact:
             grad.fill(0)
         for (where, _), mask in zip(slices, masks):
@@ -228,30 +230,31 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
         count = sum(masks)
         return [mask / count for mask in masks]
 
-    return _result(out, name, (x,), [vjp], how=([where for where, _ in slices], weights))
+    return result_node(out, name, (x,), [vjp], how=([where for where, _ in slices], weights))
 
 
 def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None) -> Tensor:
     """The mean of each window of NCHW images (stride: the kernel size by default; a window
     that does not fit at the end is dropped, as in PyTorch). Integer or boolean images
     (raw pixels) average to float64, as numpy's mean."""
+    allocator.keep_freed_memory()  # (freed blocks kept for the next step)
     x, kernel, stride, size, name = _pool_args(x, kernel_size, stride, "avg_pool2d")
     slices = [(where, part) for _, where, part in _offsets(x._data, kernel, stride, size)]
     n = kernel[0] * kernel[1]
     dtype = x._data.dtype if x._data.dtype.kind == "f" else np.float64  # (as numpy's mean)
-    out = scratch.empty_like(slices[0][1], dtype)
+    out = np.empty_like(slices[0][1], dtype)
     np.copyto(out, slices[0][1])
     for _, part in slices[1:]:
         out += part
     out /= n
 
     def vjp(g: np.ndarray) -> np.ndarray:
-        grad = scratch.empty_like(x._data, g.dtype)
+        grad = np.empty_like(x._data, g.dtype)
         grad.fill(0)
         each = g / n
         for where, _ in slices:
             grad[where] += each
         return grad
 
-    return _result(out, name, (x,), [vjp],
-                   how=([where for where, _ in slices], lambda: [1.0 / n] * len(slices)))
+    return result_node(out, name, (x,), [vjp],
+                       how=([where for where, _ in slices], lambda: [1.0 / n] * len(slices)))

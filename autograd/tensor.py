@@ -8,7 +8,6 @@ gradient d loss / d operand (same shape as the operand). The graph core
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from numbers import Real
@@ -16,17 +15,18 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import scratch
+from .elementwise import ARRAY
 from .graph import (
     Node,
-    _next_id,
-    _stamp,
     backpropagate,
     backpropagate_graph,
     fingerprint,
+    next_id,
     record,
+    stamp,
 )
 from .language import tr
+from .ops import OPS
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
 Axis = Union[int, tuple[int, ...], None]  # noqa: UP007
@@ -86,7 +86,7 @@ class Tensor(Node):
         written, read, before = getattr(self, "_changed", None) or (0, 0, None)
         if before is not None and before != seen:  # written in place since the last read
             written = max(written, read)
-        self._changed = (written, _stamp(), seen)
+        self._changed = (written, stamp(), seen)
         return data
 
     data = property(_read, Node.data.fset, doc=_read.__doc__)
@@ -102,7 +102,7 @@ class Tensor(Node):
             backpropagate_graph(self, gradient, accumulate=True)
             return
         _, leaves = backpropagate(self, self._seed(gradient), accumulate=True)
-        done = _next_id()
+        done = next_id()
         for leaf in leaves:  # their arrays may now be updated through .data without a note
             leaf._done = done
 
@@ -187,54 +187,54 @@ class Tensor(Node):
     # ---------------------------------------------------------------- elementwise arithmetic
 
     def __add__(self, other: ArrayLike) -> Tensor:
-        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := as_operand(other, self)) is None:
             return NotImplemented
         a, b = self._data, other._data
-        try:  # (written out, not through _broadcasting: the most common op of all)
+        try:  # (written out, not through broadcasting: the most common op of all)
             out = np.add(a, b)
         except ValueError:
             raise _no_broadcast("+", a, b) from None
         shape = out.shape  # (a numpy scalar, from 0-d operands, has one too)
-        return _result(out, "+", (self, other),
-                       [_same if a.shape == shape else _sum_to(a.shape, shape),
+        return result_node(out, "+", (self, other),
+                           [_same if a.shape == shape else _sum_to(a.shape, shape),
                         _same if b.shape == shape else _sum_to(b.shape, shape)])
 
     def __sub__(self, other: ArrayLike) -> Tensor:
-        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := as_operand(other, self)) is None:
             return NotImplemented
         sa, sb = self._data.shape, other._data.shape
-        return _result(_broadcasting(np.subtract, "-", self, other), "-", (self, other),
-                       [lambda g: _unbroadcast(g, sa), lambda g: _unbroadcast(-g, sb)])
+        return result_node(broadcasting(np.subtract, "-", self, other), "-", (self, other),
+                           [lambda g: unbroadcast(g, sa), lambda g: unbroadcast(-g, sb)])
 
     def __mul__(self, other: ArrayLike) -> Tensor:
-        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := as_operand(other, self)) is None:
             return NotImplemented
         a, b = self._data, other._data
-        return _result(_broadcasting(np.multiply, "*", self, other), "*", (self, other),
-                       [lambda g: _unbroadcast(g * b, a.shape),
-                        lambda g: _unbroadcast(g * a, b.shape)])
+        return result_node(broadcasting(np.multiply, "*", self, other), "*", (self, other),
+                           [lambda g: unbroadcast(g * b, a.shape),
+                        lambda g: unbroadcast(g * a, b.shape)])
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
-        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := as_operand(other, self)) is None:
             return NotImplemented
         a, b = self._data, other._data
         if (b == 0).any():
             raise ZeroDivisionError(f"division by zero: the divisor has {np.sum(b == 0)} "
                                     f"zero element(s) (shape {b.shape})")
-        q = _broadcasting(np.divide, "/", self, other)
-        return _result(q, "/", (self, other),
-                       [lambda g: _unbroadcast(g / b, a.shape),
-                        lambda g: _unbroadcast(-g * q / b, b.shape)])
+        q = broadcasting(np.divide, "/", self, other)
+        return result_node(q, "/", (self, other),
+                           [lambda g: unbroadcast(g / b, a.shape),
+                        lambda g: unbroadcast(-g * q / b, b.shape)])
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         a = self._data
         if not isinstance(exponent, Real | Tensor) and (  # an array or a list: a constant
-                exponent := _operand(exponent, self)) is None:
+                exponent := as_operand(exponent, self)) is None:
             return NotImplemented
         if isinstance(exponent, Tensor):  # a ** b = exp(b ln a)
             b = exponent._data
             with np.errstate(all="ignore"):  # overflow gives inf; the domain is checked next
-                r = _broadcasting(np.power, "**", self, exponent)
+                r = broadcasting(np.power, "**", self, exponent)
             _check_power(a, b, "Tensor ** Tensor")
             if exponent.requires_grad and (a <= 0).any():
                 raise ValueError("Tensor ** Tensor: an exponent that requires grad needs a "
@@ -243,10 +243,10 @@ class Tensor(Node):
             def vjp_base(g: np.ndarray) -> np.ndarray:  # b a^(b-1), and 0 where b = 0
                 with np.errstate(divide="ignore", invalid="ignore"):
                     local = np.where(b == 0, 0.0, b * np.power(a, b - 1))
-                return _unbroadcast(g * local, a.shape)
+                return unbroadcast(g * local, a.shape)
 
-            return _result(r, "**", (self, exponent),
-                           [vjp_base, lambda g: _unbroadcast(g * r * np.log(a), b.shape)])
+            return result_node(r, "**", (self, exponent),
+                               [vjp_base, lambda g: unbroadcast(g * r * np.log(a), b.shape)])
         if not isinstance(exponent, Real):
             return NotImplemented
         n = float(exponent)
@@ -260,30 +260,30 @@ class Tensor(Node):
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 return g * (n * np.power(a, n - 1))  # 0 ** (n-1) at 0 < n < 1: inf, as Value
 
-        return _result(r, f"**{int(n) if n.is_integer() else n!r}", (self,), [vjp])
+        return result_node(r, f"**{int(n) if n.is_integer() else n!r}", (self,), [vjp])
 
     def __neg__(self) -> Tensor:
-        return _result(-self._data, "neg", (self,), [lambda g: -g])
+        return _apply(self, "neg")
 
     def __radd__(self, other: ArrayLike) -> Tensor:
-        return NotImplemented if (other := _operand(other, self)) is None else other + self
+        return NotImplemented if (other := as_operand(other, self)) is None else other + self
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        return NotImplemented if (other := _operand(other, self)) is None else other - self
+        return NotImplemented if (other := as_operand(other, self)) is None else other - self
 
     def __rmul__(self, other: ArrayLike) -> Tensor:
-        return NotImplemented if (other := _operand(other, self)) is None else other * self
+        return NotImplemented if (other := as_operand(other, self)) is None else other * self
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return NotImplemented if (other := _operand(other, self)) is None else other / self
+        return NotImplemented if (other := as_operand(other, self)) is None else other / self
 
     def __rpow__(self, other: ArrayLike) -> Tensor:
-        return NotImplemented if (other := _operand(other, self)) is None else other**self
+        return NotImplemented if (other := as_operand(other, self)) is None else other**self
 
     # ---------------------------------------------------------------- matrix product
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
-        if other.__class__ is not Tensor and (other := _operand(other, self)) is None:
+        if other.__class__ is not Tensor and (other := as_operand(other, self)) is None:
             return NotImplemented
         a, b = self._data, other._data
         if a.ndim == 2 == b.ndim:
@@ -293,8 +293,8 @@ class Tensor(Node):
                 out = _dot(a, b)
             except ValueError:
                 raise _unmatched(a, b) from None
-            return _result(out, "@", (self, other),
-                           [lambda g: _dot(g, b.T), lambda g: _dot(a.T, g)])
+            return result_node(out, "@", (self, other),
+                               [lambda g: _dot(g, b.T), lambda g: _dot(a.T, g)])
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes "
                              f"{a.shape} and {b.shape}")
@@ -315,122 +315,79 @@ class Tensor(Node):
                 return pending.pop()[1]
             return _matmul_grads(g, a, b, want_a=False)[1]
 
-        return _result(out, "@", (self, other), [vjp_a, vjp_b])
+        return result_node(out, "@", (self, other), [vjp_a, vjp_b])
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return NotImplemented if (other := _operand(other, self)) is None else other @ self
+        return NotImplemented if (other := as_operand(other, self)) is None else other @ self
 
     matmul = __matmul__
 
     # ---------------------------------------------------------------- functions of each element
 
+    # Each is a row of the op table (autograd.ops): its value and, beside it, its derivative,
+    # written once for a Value and a Tensor alike.
+
     def exp(self) -> Tensor:
-        e = np.exp(self._data)
-        return _result(e, "exp", (self,), [lambda g: g * e])
+        """e^x (inf where it overflows); its derivative is e^x."""
+        return _apply(self, "exp")
 
     def log(self) -> Tensor:
-        x = self._data
-        _check_domain(x > 0, "log", "x > 0", x)
-        return _result(np.log(x), "log", (self,), [lambda g: g / x])
+        """ln x, for x > 0; its derivative is 1/x."""
+        return _apply(self, "log")
 
     def sqrt(self) -> Tensor:
-        """Square root; where x = 0 the local derivative is inf."""
-        x = self._data
-        _check_domain(x >= 0, "sqrt", "x >= 0", x)
-        r = np.sqrt(x)
-
-        def vjp(g: np.ndarray) -> np.ndarray:
-            with np.errstate(divide="ignore"):  # 1 / (2√0) = inf, as for Value
-                return g * (0.5 / r)
-
-        return _result(r, "sqrt", (self,), [vjp])
+        """√x, for x >= 0; its derivative is 1/(2√x), inf where x = 0."""
+        return _apply(self, "sqrt")
 
     def abs(self) -> Tensor:
         """``|x|``; the derivative at 0 is taken as 0, as in PyTorch."""
-        x = self._data
-        return _result(np.abs(x), "abs", (self,), [lambda g: g * np.sign(x)])
+        return _apply(self, "abs")
 
     def tanh(self) -> Tensor:
-        t = np.tanh(self._data)
-        return _result(t, "tanh", (self,), [lambda g: g * (1 - t * t)])
+        """tanh x; its derivative is 1 − tanh² x."""
+        return _apply(self, "tanh")
 
     def sigmoid(self) -> Tensor:
-        """σ(x) = 1 / (1 + e^-x), without overflow for any x."""
-        s = _sigmoid(self._data)
-        return _result(s, "sigmoid", (self,), [lambda g: g * (s * (1 - s))])
+        """σ(x) = 1 / (1 + e^-x), without overflow for any x; its derivative is σ(1 − σ)."""
+        return _apply(self, "sigmoid")
 
     def relu(self) -> Tensor:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
-        x = self._data  # (a large float one in reused memory: see autograd.scratch)
-        out = np.maximum(x, 0, out=scratch.empty_like(x)
-                         if x.nbytes >= _LARGE and x.dtype.kind == "f" else None)
-
-        def vjp(g: np.ndarray) -> np.ndarray:
-            # sign(out): 1 where x > 0, 0 where x <= 0, nan at nan; then times g, in place
-            same = g.dtype == out.dtype  # (else numpy's promotion, as for any product)
-            local = np.sign(out, out=scratch.empty_like(out) if same and out.nbytes >= _LARGE
-                            else None)
-            if not same:
-                return local * g
-            local *= g
-            return local
-
-        return _result(out, "relu", (self,), [vjp])
+        return _apply(self, "relu")
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x for x > 0, else alpha·x."""
-        x = self._data
-        positive = x > 0
-        return _result(np.where(positive, x, alpha * x), "leaky_relu", (self,),
-                       [lambda g: np.where(positive, g, alpha * g)], how=alpha)
+        return _apply(self, "leaky_relu", alpha=alpha)
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x for x > 0, else alpha·(e^x - 1)."""
-        x = self._data
-        positive = x > 0
-        e = np.exp(np.minimum(x, 0))
-        return _result(np.where(positive, x, alpha * (e - 1)), "elu", (self,),
-                       [lambda g: np.where(positive, g, g * (alpha * e))], how=alpha)
+        return _apply(self, "elu", alpha=alpha)
 
     def softplus(self) -> Tensor:
         """ln(1 + e^x), without overflow for any x; its derivative is σ(x)."""
-        x = self._data
-        y = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-        return _result(y, "softplus", (self,), [lambda g: g * _sigmoid(x)])
+        return _apply(self, "softplus")
 
     def arctan(self) -> Tensor:
-        x = self._data
-        return _result(np.arctan(x), "arctan", (self,), [lambda g: g / (1 + x * x)])
+        """arctan x; its derivative is 1/(1 + x²)."""
+        return _apply(self, "arctan")
 
     def sin(self) -> Tensor:
-        x = self._data
-        return _result(np.sin(x), "sin", (self,), [lambda g: g * np.cos(x)])
+        return _apply(self, "sin")
 
     def cos(self) -> Tensor:
-        x = self._data
-        return _result(np.cos(x), "cos", (self,), [lambda g: -g * np.sin(x)])
+        return _apply(self, "cos")
 
     def step(self) -> Tensor:
         """Heaviside: 1 where x >= 0, else 0. Derivative 0 everywhere, as for Value.step."""
-        x = self._data
-        return _result(np.heaviside(x, 1).astype(x.dtype, copy=False), "step", (self,),
-                       [lambda g: g * _zero_but_nan(x)])
+        return _apply(self, "step")
 
     def sign(self) -> Tensor:
         """-1, 0 or 1. Derivative 0 everywhere, as for Value.sign."""
-        x = self._data
-        return _result(np.sign(x), "sign", (self,), [lambda g: g * _zero_but_nan(x)])
+        return _apply(self, "sign")
 
     def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
         """Values limited to [low, high]; the gradient passes where low <= x <= high."""
-        x = self._data
-        inside = np.ones(x.shape, dtype=bool)
-        if low is not None:
-            inside &= x >= low
-        if high is not None:
-            inside &= x <= high
-        return _result(np.clip(x, low, high), "clip", (self,), [lambda g: g * inside],
-                       how=inside)
+        return _apply(self, "clip", low=low, high=high)
 
     def softmax(self, axis: int = -1) -> Tensor:
         """e^x / Σ e^x along ``axis``, shifted by the max so that no exp overflows."""
@@ -442,8 +399,8 @@ class Tensor(Node):
         z = self._data - self._data.max(axis=axis, keepdims=True)
         e = np.exp(z)
         s = e / e.sum(axis=axis, keepdims=True)
-        return _result(s, "softmax", (self,),
-                       [lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True))], how=axis)
+        return result_node(s, "softmax", (self,),
+                           [lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True))], how=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - log Σ e^x along ``axis``, stable for logits of any magnitude."""
@@ -454,23 +411,23 @@ class Tensor(Node):
             return _constant_of(self, 0, "log_softmax")
         z = self._data - self._data.max(axis=axis, keepdims=True)
         out = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
-        return _result(out, "log_softmax", (self,),
-                       [lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True)], how=axis)
+        return result_node(out, "log_softmax", (self,),
+                           [lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True)], how=axis)
 
     # ---------------------------------------------------------------- reductions
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Sum along ``axis`` (all axes by default); the sum of nothing is 0."""
         shape, axes = self.shape, _axes(axis, self.shape, "sum")
-        return _result(self._data.sum(axis=axes, keepdims=keepdims), "sum", (self,),
-                       [lambda g: _expand(g, shape, axes, keepdims)], how=(axes, keepdims))
+        return result_node(self._data.sum(axis=axes, keepdims=keepdims), "sum", (self,),
+                           [lambda g: _expand(g, shape, axes, keepdims)], how=(axes, keepdims))
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         shape, axes = self.shape, _axes(axis, self.shape, "mean")
         scale = 1 / _count(shape, axes, "mean")
-        return _result(self._data.sum(axis=axes, keepdims=keepdims) * scale, "mean", (self,),
-                       [lambda g: _expand(g * scale, shape, axes, keepdims)],
-                       how=(axes, keepdims, scale))
+        return result_node(self._data.sum(axis=axes, keepdims=keepdims) * scale, "mean", (self,),
+                           [lambda g: _expand(g * scale, shape, axes, keepdims)],
+                           how=(axes, keepdims, scale))
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Largest element along ``axis``; tied maxima share the gradient equally."""
@@ -488,8 +445,9 @@ class Tensor(Node):
         winners = x == kept
         share = (winners / winners.sum(axis=axes, keepdims=True)).astype(x.dtype)
         out = kept if keepdims else pick(x, axis=axes)
-        return _result(out, op, (self,), [lambda g: share * _expand(g, x.shape, axes, keepdims)],
-                       how=(axes, keepdims, share))
+        vjp = [lambda g: share * _expand(g, x.shape, axes, keepdims)]
+        return result_node(out, op, (self,), vjp,
+                           how=(axes, keepdims, share))
 
     def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0,
             _op: str = "var") -> Tensor:
@@ -519,7 +477,7 @@ class Tensor(Node):
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a Tensor of shape {old} "
                              f"({self.size} elements) into {tuple(shape)}") from None
-        return _result(out, "reshape", (self,), [lambda g: g.reshape(old)])
+        return result_node(out, "reshape", (self,), [lambda g: g.reshape(old)])
 
     def flatten(self, start_dim: int = 0) -> Tensor:
         """Merge the axes from ``start_dim`` on into one (``start_dim=1`` keeps a batch axis)."""
@@ -540,8 +498,8 @@ class Tensor(Node):
                              f"Tensor of shape {self.shape}")
         order = tuple(int(k) % n for k in order)
         inverse = tuple(int(k) for k in np.argsort(order))
-        return _result(self._data.transpose(order), "transpose", (self,),
-                       [lambda g: g.transpose(inverse)], how=inverse)
+        return result_node(self._data.transpose(order), "transpose", (self,),
+                           [lambda g: g.transpose(inverse)], how=inverse)
 
     @property
     def T(self) -> Tensor:
@@ -564,7 +522,7 @@ class Tensor(Node):
                 full[index] = g
             return full
 
-        return _result(out, "index", (self,), [vjp], how=index)
+        return result_node(out, "index", (self,), [vjp], how=index)
 
     # ---------------------------------------------------------------- comparisons (no graph)
 
@@ -654,8 +612,8 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     ends = np.cumsum([t.shape[axis] for t in parts])
     starts = ends - [t.shape[axis] for t in parts]
     bounds = [(int(s), int(e)) for s, e in zip(starts, ends)]
-    return _result(out, "concatenate", tuple(parts),
-                   [_slice_along(axis, s, e) for s, e in bounds], how=(axis % out.ndim, bounds))
+    return result_node(out, "concatenate", tuple(parts),
+                       [_slice_along(axis, s, e) for s, e in bounds], how=(axis % out.ndim, bounds))
 
 
 def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
@@ -667,9 +625,9 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     except ValueError:
         raise ValueError(f"stack: needs tensors of one shape, got {[t.shape for t in parts]}"
                          ) from None
-    return _result(out, "stack", tuple(parts),
-                   [lambda g, i=i: np.take(g, i, axis=axis) for i in range(len(parts))],
-                   how=axis % out.ndim)
+    return result_node(out, "stack", tuple(parts),
+                       [lambda g, i=i: np.take(g, i, axis=axis) for i in range(len(parts))],
+                       how=axis % out.ndim)
 
 
 def scatter(g: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
@@ -678,71 +636,7 @@ def scatter(g: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
     gradient is ``g[index]``)."""
     out = np.zeros(shape, dtype=g._data.dtype)
     np.add.at(out, index, g._data)
-    return _result(out, "scatter", (g,), [lambda h: h[index]], how=index)
-
-
-def fused_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
-    """Softmax cross-entropy as one node: mean over examples of log Σ e^z − Σ y·z.
-
-    ``logits`` has shape (examples, classes) or (classes,); ``y`` holds integer class indices
-    (examples,), checked here as they are gathered, or rows of target probabilities
-    (examples, classes), which ``nn.losses.cross_entropy`` checks. Its VJP is
-    (softmax(z)·Σy − y) / examples.
-    """
-    z = logits._data
-    shape, dtype = z.shape, z.dtype  # (each numpy attribute read makes an object: read once)
-    if len(shape) == 2:
-        n, k = shape
-        z2 = z
-    else:
-        n, k = 1, shape[-1]
-        z2 = z.reshape(1, k)
-    shifted = z2 - _row_max(z2, axis=1, keepdims=True)  # (ufunc reductions: no wrapper)
-    e = np.exp(shifted)
-    total = _add_up(e, axis=1, keepdims=True)
-    log_total = np.log(total)
-    if y.ndim == 1:  # class indices: loss = mean of log Σ e^z − z[y], both terms >= 0 here
-        picked = _flat_targets(y, n, k)  # each example's target, in the flat array
-        loss = np.add.reduce(log_total.reshape(-1) - shifted.take(picked)) / n
-        total *= n
-        grad = np.divide(e, total, out=e)  # softmax / n, from the exponentials already made
-        grad.reshape(-1)[picked] -= 1 / n
-    else:  # one row of target probabilities per example
-        log_p = shifted - log_total
-        with np.errstate(invalid="ignore"):  # 0·log 0 counts as 0, as in Σ y log p
-            loss = -np.where(y > 0, y * log_p, 0.0).sum() / n
-        grad = ((e / total) * y.sum(axis=1, keepdims=True) - y) / n
-    if z2 is not z or grad.dtype != dtype:  # float32 stays float32
-        grad = grad.reshape(shape).astype(dtype, copy=False)
-    return _result(np.asarray(loss, dtype=dtype), "cross_entropy", (logits,),
-                   [lambda g: g * grad], how=(y, n))
-
-
-def _flat_targets(y: np.ndarray, n: int, k: int) -> np.ndarray:
-    """Where each example's target class lies in the flat (n, k) array, from class indices of
-    any integer dtype; a label outside 0..k-1 is an error naming it, never another example's
-    logit. (One C call that checks as it computes: every training step makes it.)"""
-    try:
-        return np.ravel_multi_index((_rows(n), y), (n, k))
-    except ValueError:
-        if y.shape != (n,):
-            raise ValueError(f"cross_entropy: {n} examples but targets of shape {y.shape}"
-                             ) from None
-        raise outside_classes(y, k, "cross_entropy") from None
-
-
-def outside_classes(labels: np.ndarray, k: int, name: str) -> ValueError:
-    """The error for class indices of which some lie outside 0..k-1: it names the first."""
-    bad = labels[(labels < 0) | (labels >= k)]
-    return ValueError(f"{name}: target {int(bad[0])} is outside the {k} classes 0..{k - 1}")
-
-
-@functools.lru_cache(maxsize=16)
-def _rows(n: int) -> np.ndarray:
-    """0..n-1, kept: every training step of a model asks for the same one."""
-    rows = np.arange(n)
-    rows.flags.writeable = False
-    return rows
+    return result_node(out, "scatter", (g,), [lambda h: h[index]], how=index)
 
 
 class CustomTensor(Tensor):
@@ -771,8 +665,8 @@ def tensor_op(data: Any, op: str, parents: Sequence[Tensor], vjps: Sequence,
         raise TypeError(f"tensor_op {op!r}: each vjp must be a function g -> gradient")
     if forward is not None and not callable(forward):
         raise TypeError(f"tensor_op {op!r}: forward must be a function of the parents' data")
-    out = _result(np.asarray(data), op, parents,
-                  [_checked(v, op, i, p.shape) for i, v in enumerate(vjps)
+    out = result_node(np.asarray(data), op, parents,
+                      [_checked(v, op, i, p.shape) for i, v in enumerate(vjps)
                    for p in [parents[i]]], cls=CustomTensor)
     out.forward = forward
     return out
@@ -798,10 +692,23 @@ def _checked(vjp, op: str, index: int, shape: tuple[int, ...]):
 
 _new = object.__new__
 _ndarray = np.ndarray
-_LARGE = scratch.SMALLEST  # arrays this large take memory from autograd.scratch
 _dot = np.dot
 _ONES = {((), np.dtype(t)): np.ones((), t) for t in (np.float16, np.float32, np.float64)}
 _add_up, _row_max = np.add.reduce, np.maximum.reduce
+
+
+def _apply(t: Tensor, op: str, **params: Any) -> Tensor:
+    """The op table's row ``op`` applied to each element of ``t``: its value, and a VJP that
+    multiplies by its derivative (computed when the backward pass asks)."""
+    row = OPS[op]
+    x = t._data
+    y = row.forward(x, ARRAY, **params)
+    slope = row.slope
+
+    def vjp(g: np.ndarray) -> np.ndarray:
+        return (g * slope(x, y, ARRAY, **params)).astype(x.dtype, copy=False)
+
+    return result_node(y, op, (t,), [vjp], how=params or None)
 
 
 class VJPs(list):
@@ -812,8 +719,8 @@ class VJPs(list):
     __slots__ = ("how",)
 
 
-def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor,
-            how: Any = None) -> Tensor:
+def result_node(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor,
+                how: Any = None) -> Tensor:
     """A new Tensor computed by ``op``; it joins the graph only if an operand requires grad.
     ``how``: what the op's ``graph_vjp`` needs (see :class:`VJPs`)."""
     for p in parents:
@@ -840,7 +747,7 @@ def _result(data: Any, op: str, parents: tuple, vjps: list, cls: type = Tensor,
 def _constant_of(x: Tensor, value: float, op: str) -> Tensor:
     """``op`` of ``x`` where the result does not depend on ``x`` (the softmax of one number
     is 1; of no numbers, nothing): ``value`` in ``x``'s shape and dtype, gradient zero."""
-    return _result(np.full_like(x._data, value), op, (x,), [np.zeros_like])
+    return result_node(np.full_like(x._data, value), op, (x,), [np.zeros_like])
 
 
 def _to_array(data: Any) -> np.ndarray:
@@ -885,7 +792,7 @@ def _check_float_for_grad(dtype: np.dtype, requires_grad: bool) -> None:
                         "gradients of integers are not defined (convert with .astype(float))")
 
 
-def _operand(x: Any, like: Tensor) -> Tensor | None:
+def as_operand(x: Any, like: Tensor) -> Tensor | None:
     """The other operand as a constant Tensor, or None if it cannot be one.
 
     Numbers, lists and integer arrays take ``like``'s float dtype, so float32 stays float32;
@@ -917,7 +824,7 @@ def _data(x: Any) -> Any:
     return x._data if isinstance(x, Node) else x
 
 
-def _broadcasting(ufunc, op: str, a: Tensor, b: Tensor) -> np.ndarray:
+def broadcasting(ufunc, op: str, a: Tensor, b: Tensor) -> np.ndarray:
     try:
         return ufunc(a._data, b._data)
     except ValueError:
@@ -928,7 +835,7 @@ def _no_broadcast(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
     return ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together")
 
 
-def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``."""
     gshape = g.shape
     if gshape == shape:
@@ -958,7 +865,7 @@ def _sum_to(shape: tuple[int, ...], broadcast: tuple[int, ...]):
         return _same
     if broadcast[1:] == shape and shape:
         return _sum_leading
-    return lambda g: _unbroadcast(g, shape)
+    return lambda g: unbroadcast(g, shape)
 
 
 def _same(g: np.ndarray) -> np.ndarray:
@@ -1006,16 +913,11 @@ def _matmul_grads(g: np.ndarray, a: np.ndarray, b: np.ndarray, want_a: bool = Tr
     ga = gb = None
     if want_a:
         ga = g2 @ np.swapaxes(b2, -1, -2)
-        ga = _unbroadcast(np.squeeze(ga, -2) if a.ndim == 1 else ga, a.shape)
+        ga = unbroadcast(np.squeeze(ga, -2) if a.ndim == 1 else ga, a.shape)
     if want_b:
         gb = np.swapaxes(a2, -1, -2) @ g2
-        gb = _unbroadcast(np.squeeze(gb, -1) if b.ndim == 1 else gb, b.shape)
+        gb = unbroadcast(np.squeeze(gb, -1) if b.ndim == 1 else gb, b.shape)
     return ga, gb
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(x))  # never overflows
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None, op: str) -> int:
@@ -1047,18 +949,6 @@ def _check_axis(axis: int, ndim: int, op: str, parts: list[Tensor]) -> None:
         shapes = sorted({t.shape for t in parts}, key=str)
         raise ValueError(f"{op}: axis {axis} is out of range for {len(parts)} Tensor(s) of "
                          f"shape {' and '.join(map(str, shapes))}")
-
-
-def _zero_but_nan(x: np.ndarray) -> np.ndarray:
-    """The derivative of a flat op (step, sign): 0, and nan where x is nan."""
-    return np.where(np.isnan(x), np.nan, 0.0).astype(x.dtype, copy=False)
-
-
-def _check_domain(ok: np.ndarray, op: str, domain: str, x: np.ndarray) -> None:
-    if not ok.all():
-        bad = x[~ok]
-        raise ValueError(f"{op} is defined for {domain}: {bad.size} element(s) are not "
-                         f"(for example {bad.flat[0]!r})")
 
 
 def _plain_index(index: Any) -> Any:

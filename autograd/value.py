@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from numbers import Real
 from typing import Any, Union
 
+from .elementwise import NUMBER
 from .graph import Node, record
+from .ops import OPS
 
 Number = Union[int, float, Real]  # noqa: UP007 - a runtime alias, kept for 3.10
 
@@ -112,7 +114,7 @@ class Value(Node):
         return record(_new(Value), 0.0, total, "+", terms, (1.0,) * len(terms))
 
     def __neg__(self) -> Value:
-        return record(_new(Value), 0.0, -self._data, "neg", (self,), (-1.0,))
+        return _apply(self, "neg")
 
     def __radd__(self, other: Number) -> Value:
         other = _as_value(other)
@@ -136,89 +138,63 @@ class Value(Node):
 
     # ---------------------------------------------------------------- functions of one value
 
+    # Each is a row of the op table (autograd.ops): its value and, beside it, its derivative,
+    # written once for a Value and a Tensor alike.
+
     def exp(self) -> Value:
-        x = self._data
-        e = _exp(x)
-        return record(_new(Value), 0.0, e, "exp", (self,), (e,))  # d/dx e^x = e^x
+        """e^x (inf where it overflows); its derivative is e^x."""
+        return _apply(self, "exp")
 
     def log(self) -> Value:
-        x = self._data
-        if not x > 0:
-            raise ValueError(f"log is defined for x > 0, got {x!r}")
-        return record(_new(Value), 0.0, math.log(x), "log", (self,), (1.0 / x,))
+        """ln x, for x > 0; its derivative is 1/x."""
+        return _apply(self, "log")
 
     def sqrt(self) -> Value:
-        """Square root; at 0 the local derivative is ``inf``."""
-        x = self._data
-        if not x >= 0:
-            raise ValueError(f"sqrt is defined for x >= 0, got {x!r}")
-        r = math.sqrt(x)
-        return record(_new(Value), 0.0, r, "sqrt", (self,), (0.5 / r if r else math.inf,))
+        """√x, for x >= 0; its derivative is 1/(2√x), inf at 0."""
+        return _apply(self, "sqrt")
 
     def abs(self) -> Value:
         """``|x|``; the derivative at 0 is taken as 0, as in PyTorch."""
-        x = self._data
-        return record(_new(Value), 0.0, abs(x), "abs", (self,), (_sign(x),))
+        return _apply(self, "abs")
 
     def tanh(self) -> Value:
-        t = math.tanh(self._data)
-        return record(_new(Value), 0.0, t, "tanh", (self,), (1.0 - t * t,))
+        """tanh x; its derivative is 1 − tanh² x."""
+        return _apply(self, "tanh")
 
     def sigmoid(self) -> Value:
-        """σ(x) = 1 / (1 + e^-x), computed without overflow for any x."""
-        s = _sigmoid(self._data)
-        return record(_new(Value), 0.0, s, "sigmoid", (self,), (s * (1.0 - s),))
+        """σ(x) = 1 / (1 + e^-x), computed without overflow for any x; its derivative is
+        σ(x)(1 − σ(x))."""
+        return _apply(self, "sigmoid")
 
     def relu(self) -> Value:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch. nan gives nan."""
-        x = self._data
-        if x > 0:
-            return record(_new(Value), 0.0, x, "relu", (self,), (1.0,))
-        if x <= 0:
-            return record(_new(Value), 0.0, 0.0, "relu", (self,), (0.0,))
-        return record(_new(Value), 0.0, x, "relu", (self,), (x,))  # nan: value, derivative nan
+        return _apply(self, "relu")
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0, else alpha·x."""
-        x = self._data
-        if x > 0:
-            return record(_new(Value), 0.0, x, "leaky_relu", (self,), (1.0,))
-        return record(_new(Value), 0.0, alpha * x, "leaky_relu", (self,), (alpha,))
+        return _apply(self, "leaky_relu", alpha=alpha)
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0, else alpha·(e^x - 1)."""
-        x = self._data
-        if x > 0:
-            return record(_new(Value), 0.0, x, "elu", (self,), (1.0,))
-        y = alpha * math.expm1(x)
-        return record(_new(Value), 0.0, y, "elu", (self,), (alpha * math.exp(x),))
+        return _apply(self, "elu", alpha=alpha)
 
     def softplus(self) -> Value:
         """ln(1 + e^x), computed without overflow for any x; its derivative is σ(x)."""
-        x = self._data
-        y = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-        return record(_new(Value), 0.0, y, "softplus", (self,), (_sigmoid(x),))
+        return _apply(self, "softplus")
 
     def arctan(self) -> Value:
-        x = self._data
-        return record(_new(Value), 0.0, math.atan(x), "arctan", (self,), (1.0 / (1.0 + x * x),))
+        """arctan x; its derivative is 1/(1 + x²)."""
+        return _apply(self, "arctan")
 
     def sin(self) -> Value:
-        x = self._data
-        return record(_new(Value), 0.0, math.sin(x), "sin", (self,), (math.cos(x),))
+        return _apply(self, "sin")
 
     def cos(self) -> Value:
-        x = self._data
-        return record(_new(Value), 0.0, math.cos(x), "cos", (self,), (-math.sin(x),))
+        return _apply(self, "cos")
 
     def clip(self, low: float | None = None, high: float | None = None) -> Value:
         """x limited to [low, high]; the gradient passes only where low <= x <= high."""
-        x = self._data
-        if low is not None and x < low:
-            return record(_new(Value), 0.0, float(low), "clip", (self,), (0.0,))
-        if high is not None and x > high:
-            return record(_new(Value), 0.0, float(high), "clip", (self,), (0.0,))
-        return record(_new(Value), 0.0, x, "clip", (self,), (1.0,))
+        return _apply(self, "clip", low=low, high=high)
 
     def step(self) -> Value:
         """The labs' Heaviside step: 1 where x >= 0, else 0.
@@ -226,15 +202,11 @@ class Value(Node):
         Its derivative is 0 wherever it exists, and we use 0 at x = 0 too: no gradient
         flows through a step, which is why the labs train with sigmoid instead.
         """
-        x = self._data
-        if x != x:  # nan: value and derivative stay nan
-            return record(_new(Value), 0.0, x, "step", (self,), (x,))
-        return record(_new(Value), 0.0, 1.0 if x >= 0 else 0.0, "step", (self,), (0.0,))
+        return _apply(self, "step")
 
     def sign(self) -> Value:
         """-1, 0 or 1. Its derivative is taken as 0 everywhere (as for :meth:`step`)."""
-        x = self._data
-        return record(_new(Value), 0.0, _sign(x), "sign", (self,), (0.0 if x == x else x,))
+        return _apply(self, "sign")
 
     # ---------------------------------------------------------------- comparisons and conversions
 
@@ -375,23 +347,13 @@ def _data_of(x: object) -> float | None:
     return x if isinstance(x, Real) else None
 
 
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # x < 0: e^x cannot overflow
-    return e / (1.0 + e)
-
-
-def _sign(x: float) -> float:
-    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else x  # nan stays nan
-
-
-def _exp(x: float) -> float:
-    """e^x, inf where it overflows (IEEE 754, as numpy and PyTorch; docs/reference/engine.md)."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
+def _apply(x: Value, op: str, **params: Any) -> Value:
+    """The op table's row ``op`` applied to ``x``: its value, and its derivative recorded as
+    the local derivative."""
+    row = OPS[op]
+    a = x._data
+    y = row.forward(a, NUMBER, **params)
+    return record(_new(Value), 0.0, y, op, (x,), (row.slope(a, y, NUMBER, **params),))
 
 
 def _power(a: float, n: float) -> float:

@@ -8,7 +8,7 @@
 """
 
 # isort: off
-from . import _clash  # noqa: F401  (first: checks that autograd is this project's engine)
+from . import engine_check  # noqa: F401  (first: checks that autograd is this project's engine)
 # isort: on
 from . import (
     callbacks,

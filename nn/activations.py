@@ -121,3 +121,8 @@ def activation_name(value: Any, who: str) -> Any:
     except ValueError as error:
         raise ValueError(f"{who}: {error}") from None
     return value
+
+
+def display_name(activation: Any) -> str:
+    """How a layer's summary names its activation: the name given, or the function's name."""
+    return activation if isinstance(activation, str) else getattr(activation, "__name__", "?")

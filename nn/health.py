@@ -121,17 +121,13 @@ class Recorder:
         self.steps = 0  # optimizer steps taken through this recorder
         self.recorded_steps: list[int] = []  # which steps were recorded (0-based)
         self._outputs: dict[str, list[np.ndarray]] = {layer.name: [] for layer in self.layers}
-        self._listening: list[Module] = []
-        for layer in self.layers:
-            module = layer.output
-            module._watchers = (*module._watchers, self._listener(layer.name))
-            self._listening.append(module)
+        self._hooks = [layer.output.register_forward_hook(self._listener(layer.name))
+                       for layer in self.layers]
 
-    def _listener(self, name: str) -> Callable[[Module, Any], None]:
-        def listen(module: Module, output: Any) -> None:
+    def _listener(self, name: str) -> Callable[[Module, tuple, Any], None]:
+        def listen(module: Module, args: tuple, output: Any) -> None:
             if self.steps % self.every == 0:
                 self._outputs[name].append(_numbers(output))
-        listen.recorder = self  # type: ignore[attr-defined]
         return listen
 
     def step(self) -> None:
@@ -159,12 +155,9 @@ class Recorder:
 
     def close(self) -> None:
         """Stop listening to the model (its layers' calls cost nothing again)."""
-        for module in self._listening:
-            module._watchers = tuple(w for w in module._watchers
-                                     if getattr(w, "recorder", None) is not self)
-            if not module._watchers:
-                del module._watchers  # back to the class's empty default
-        self._listening = []
+        for hook in self._hooks:
+            hook.remove()
+        self._hooks = []
 
     def __enter__(self) -> Recorder:
         return self

@@ -1,9 +1,9 @@
 """Layers for images, in the Keras style the labs use: ``Conv2D``, ``MaxPool2D``,
 ``AvgPool2D`` and ``Flatten``, on NCHW Tensors (images, channels, height, width).
 
-They stack in :class:`nn.Sequential` with ``add``: a layer's ``out_width`` is a shape
-(channels, height, width) here, so that a ``Conv2D`` learns its input channels from the
-layer before it, and a ``Dense`` after ``Flatten`` its width.
+They stack in :class:`nn.Sequential` with ``add``: a layer's ``output_shape`` is (channels,
+height, width) here, so that a ``Conv2D`` learns its input channels from the layer before
+it, and a ``Dense`` after ``Flatten`` its width.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
-from autograd.spatial import _pair
+from autograd.spatial import as_pair
 
 from .activations import activation as activation_fn
-from .activations import activation_name
+from .activations import activation_name, display_name
 from .checks import float_dtype
 from .checks import seed as check_seed
 from .layers import initial_weights
 from .module import Module
-from .scalar import Seed, _name
+from .scalar import Seed
 
 Shape = tuple[int, ...]
 
@@ -63,9 +63,9 @@ class Conv2D(Module):
         if not isinstance(filters, int | np.integer) or filters < 1:
             raise ValueError(f"Conv2D needs a positive number of filters, got {filters!r}")
         self.filters = int(filters)
-        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
-        self.stride = _pair(stride, "stride", "Conv2D")
-        self.padding = _pair(padding, "padding", "Conv2D", low=0)
+        self.kernel_size = as_pair(kernel_size, "kernel_size", "Conv2D")
+        self.stride = as_pair(stride, "stride", "Conv2D")
+        self.padding = as_pair(padding, "padding", "Conv2D", low=0)
         self.activation = activation_name(activation, "Conv2D")
         self._act = activation_fn(activation)
         self._options = {"seed": check_seed(seed, "Conv2D"),
@@ -78,7 +78,7 @@ class Conv2D(Module):
     def built(self) -> bool:
         return "W" in vars(self)
 
-    input_hint = "input_shape=(channels, height, width)"  # what a first layer must be told
+    input_hint = "input_shape=(channels, height, width)"
 
     def build(self, input_shape: Any) -> None:
         """Make the weights for images of ``input_shape`` (channels, height, width)."""
@@ -91,24 +91,13 @@ class Conv2D(Module):
         self.W = Tensor(W.astype(dtype), requires_grad=True, label="W")
         self.b = Tensor(np.zeros(self.filters, dtype), requires_grad=True, label="b")
 
-    def in_width(self) -> Shape | None:
-        return self.input_shape
-
-    def fits(self, given: Any) -> str | None:
-        """Why outputs of shape ``given`` cannot come into this layer (None: they fit)."""
-        try:
-            channels = _image_shape(given, "Conv2D")[0]
-        except ValueError as error:
-            return str(error)
-        if self.built and channels != self.W.shape[1]:
-            return (f"{self!r} expects images with {self.W.shape[1]} channel(s), but the layer "
-                    f"before it gives {channels}")
-        return None
-
-    def out_width(self, nin: Any) -> Shape | None:
-        if nin is None:
+    def output_shape(self, input_shape: Any) -> Shape | None:
+        if input_shape is None:
             return None
-        _, h, w = _image_shape(nin, "Conv2D")
+        channels, h, w = _image_shape(input_shape, "Conv2D")
+        if self.built and channels != self.W.shape[1]:
+            raise ValueError(f"{self!r} expects images with {self.W.shape[1]} channel(s), but "
+                             f"the layer before it gives {channels}")
         return (self.filters, *_out_hw((h, w), self.kernel_size, self.stride, self.padding,
                                        f"Conv2D({self.filters}, {self.kernel_size})"))
 
@@ -122,7 +111,7 @@ class Conv2D(Module):
         kh, kw = self.kernel_size
         text = f"{self.filters}, {kh}×{kw}, stride={_show(self.stride)}"
         text += f", padding={_show(self.padding)}" if any(self.padding) else ""
-        text += "" if self.activation is None else f", activation={_name(self.activation)!r}"
+        text += "" if self.activation is None else f", activation={display_name(self.activation)!r}"
         return text + ("" if self.built else ", not built yet")
 
 
@@ -131,13 +120,13 @@ class _Pool(Module):
 
     def __init__(self, pool_size: Any = 2, strides: Any = None) -> None:
         who = type(self).__name__
-        self.pool_size = _pair(pool_size, "pool_size", who)
-        self.strides = self.pool_size if strides is None else _pair(strides, "strides", who)
+        self.pool_size = as_pair(pool_size, "pool_size", who)
+        self.strides = self.pool_size if strides is None else as_pair(strides, "strides", who)
 
-    def out_width(self, nin: Any) -> Shape | None:
-        if nin is None:
+    def output_shape(self, input_shape: Any) -> Shape | None:
+        if input_shape is None:
             return None
-        c, h, w = _image_shape(nin, type(self).__name__)
+        c, h, w = _image_shape(input_shape, type(self).__name__)
         return (c, *_out_hw((h, w), self.pool_size, self.strides, (0, 0), type(self).__name__))
 
     def forward(self, x: Any) -> Tensor:
@@ -164,10 +153,12 @@ class AvgPool2D(_Pool):
 class Flatten(Module):
     """Each example's values in one row: (N, C, H, W) → (N, C·H·W), before a Dense."""
 
-    def out_width(self, nin: Any) -> int | None:
-        if nin is None:
+    def output_shape(self, input_shape: Any) -> int | None:
+        if input_shape is None:
             return None
-        return int(np.prod(nin)) if isinstance(nin, tuple | list) else int(nin)
+        if isinstance(input_shape, tuple | list):
+            return int(np.prod(input_shape))
+        return int(input_shape)
 
     def forward(self, x: Any) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float64))

@@ -12,11 +12,11 @@ from autograd import Tensor
 from autograd.ops import superscript
 
 from .activations import activation as activation_fn
-from .activations import activation_name
+from .activations import activation_name, display_name
 from .checks import float_dtype, positive_int
 from .checks import seed as check_seed
 from .module import Module
-from .scalar import Seed, _name
+from .scalar import Seed
 
 _RELU_LIKE = {"relu", "leaky_relu", "elu"}
 
@@ -62,19 +62,19 @@ class Linear(Module):
     def nout(self) -> int:
         return self.W.shape[1]
 
-    def out_width(self, nin: int | None) -> int:
-        return self.nout
+    @property
+    def input_shape(self) -> int:
+        return self.nin
 
-    def fits(self, given: Any) -> str | None:
-        """Why outputs of width (or shape) ``given`` cannot come into this layer (None: they
-        fit)."""
-        if isinstance(given, tuple | list):
-            return (f"{type(self).__name__} needs flat inputs, but the layer before gives "
-                    f"images of shape {tuple(given)}: add nn.Flatten() before it")
-        if given != self.nin:
-            return (f"{self!r} expects inputs of width {self.nin}, but the layer before it "
-                    f"gives {given}")
-        return None
+    def output_shape(self, input_shape: Any) -> int:
+        if isinstance(input_shape, tuple | list):
+            raise ValueError(f"{type(self).__name__} needs flat inputs, but the layer before "
+                             f"gives images of shape {tuple(input_shape)}: add nn.Flatten() "
+                             "before it")
+        if input_shape is not None and input_shape != self.nin:
+            raise ValueError(f"{self!r} expects inputs of width {self.nin}, but the layer "
+                             f"before it gives {input_shape}")
+        return self.nout
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x, self.W.dtype)
@@ -84,7 +84,7 @@ class Linear(Module):
         return self._act(x @ self.W + self.b)
 
     def extra_repr(self) -> str:
-        act = "" if self.activation is None else f", activation={_name(self.activation)!r}"
+        act = "" if self.activation is None else f", activation={display_name(self.activation)!r}"
         return f"{self.nin} -> {self.nout}{act}"
 
 
@@ -110,7 +110,11 @@ class Dense(Linear):
     def built(self) -> bool:
         return "W" in vars(self)
 
-    input_hint = "input_dim= (the width of the input)"  # what a first layer must be told
+    @property
+    def input_shape(self) -> int | None:
+        return self.nin if self.built else None
+
+    input_hint = "input_dim= (the width of the input)"
 
     def build(self, input_dim: int) -> None:
         """Create the weights for inputs of width ``input_dim``."""
@@ -121,7 +125,12 @@ class Dense(Linear):
         Linear.__init__(self, input_dim, self.units, options["activation"],
                         seed=options["seed"], dtype=options["dtype"])
 
-    def out_width(self, nin: int | None) -> int:
+    def output_shape(self, input_shape: Any) -> int:
+        if self.built:
+            return super().output_shape(input_shape)
+        if isinstance(input_shape, tuple | list):
+            raise ValueError(f"Dense needs flat inputs, but the layer before gives images of "
+                             f"shape {tuple(input_shape)}: add nn.Flatten() before it")
         return self.units
 
     def forward(self, x: Any) -> Tensor:
@@ -164,17 +173,18 @@ class Sequential(Module):
     def _add(self, layer: Module, built: list[Module]) -> Sequential:
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add takes a Module, got {type(layer).__name__}")
-        given = self.out_width(None) if self.layers else None
-        if not getattr(layer, "built", True):  # one rule: built from what it will get
+        given = self.output_shape(None) if self.layers else None
+        if not layer.built:  # one rule: a layer is built from what it will get ...
             if given is None:
                 raise ValueError(f"the first {type(layer).__name__} layer needs "
                                  f"{layer.input_hint}, or put a layer whose output shape is "
                                  "known before it")
             layer.build(given)
             built.append(layer)
-        _check_fit(layer, given, len(self.layers))
-        # it fits what it gets (or, first, what it was made for), or nothing changes
-        _out_width(layer, given if self.layers else _in_width(layer))
+        try:  # ... and must take it (the first, what it was made for), or nothing changes
+            layer.output_shape(given if self.layers else layer.input_shape)
+        except ValueError as error:
+            raise ValueError(f"Sequential: layer {len(self.layers)}: {error}") from None
         self.layers.append(layer)
         self._name_layers()
         return self
@@ -189,20 +199,21 @@ class Sequential(Module):
 
     def _output_shapes(self) -> dict[str, Any]:
         """Each layer's output shape for one example (None where unknown), by name."""
-        width, shapes = self.in_width(), {}
+        shape, shapes = self.input_shape, {}
         for i, layer in enumerate(self.layers):
-            width = _out_width(layer, width)
-            shapes[f"layers.{i}"] = width
+            shape = layer.output_shape(shape)
+            shapes[f"layers.{i}"] = shape
         return shapes
 
-    def out_width(self, nin: int | None) -> int | None:
-        width = nin if nin is not None or not self.layers else _in_width(self.layers[0])
+    def output_shape(self, input_shape: Any) -> Any:
+        shape = input_shape if input_shape is not None else self.input_shape
         for layer in self.layers:
-            width = _out_width(layer, width)
-        return width
+            shape = layer.output_shape(shape)
+        return shape
 
-    def in_width(self) -> int | None:
-        return _in_width(self.layers[0]) if self.layers else None
+    @property
+    def input_shape(self) -> Any:
+        return self.layers[0].input_shape if self.layers else None
 
     def forward(self, x: Any) -> Any:
         for layer in self.layers:
@@ -236,14 +247,15 @@ class Concatenate(Module):
                                 f"{type(branch).__name__}")
         self.branches = list(branches)
 
-    def out_width(self, nin: int | None) -> int | None:
-        nin = nin if nin is not None else self.in_width()
-        widths = [_out_width(branch, nin) for branch in self.branches]
+    def output_shape(self, input_shape: Any) -> int | None:
+        given = input_shape if input_shape is not None else self.input_shape
+        widths = [branch.output_shape(given) for branch in self.branches]
         return None if None in widths else sum(widths)
 
-    def in_width(self) -> int | None:
+    @property
+    def input_shape(self) -> int | None:
         """The input width, if a branch knows it (say, a Dense with input_dim)."""
-        return next((w for w in map(_in_width, self.branches) if w is not None), None)
+        return next((b.input_shape for b in self.branches if b.input_shape is not None), None)
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x)  # once: every branch reads the same input node (drawn once)
@@ -260,34 +272,7 @@ def as_tensor(x: Any, dtype: Any = None) -> Tensor:
     return Tensor(array.astype(dtype if dtype is not None else np.float64, copy=False))
 
 
-def _in_width(layer: Module) -> int | None:
-    """The input width a layer was built for, if it knows one."""
-    if isinstance(layer, Dense) and not layer.built:
-        return None
-    if isinstance(layer, Linear):
-        return layer.nin
-    method = getattr(layer, "in_width", None)
-    return method() if method is not None else None
-
-
-def _check_fit(layer: Module, given: Any, index: int) -> None:
-    """Refuse a layer that cannot take what the layer before it gives (each layer that has a
-    say answers ``fits(given)``: a Dense of another width, a Conv2D for other channels)."""
-    fits = getattr(layer, "fits", None)
-    if given is None or fits is None or not getattr(layer, "built", True):
-        return
-    reason = fits(given)
-    if reason is not None:
-        raise ValueError(f"Sequential: layer {index}: {reason}")
-
-
 def _unbuild(layer: Module) -> None:
     """Undo ``build``: the layer forgets the weights it made (a Sequential that failed)."""
     for name in ("W", "b"):
         vars(layer).pop(name, None)
-
-
-def _out_width(layer: Module, nin: int | None) -> int | None:
-    """How wide a layer's output is for inputs of width ``nin`` (None: unknown)."""
-    method = getattr(layer, "out_width", None)
-    return method(nin) if method is not None else nin  # activations keep the width

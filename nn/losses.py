@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, Tensor, Value
+from autograd.cross_entropy import fused_cross_entropy, outside_classes
 from autograd.graph import in_scope
-from autograd.tensor import fused_cross_entropy, outside_classes
 
 EPSILON = 1e-7  # how far binary_cross_entropy keeps probabilities from 0 and 1 (as Keras)
 

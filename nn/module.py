@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +33,41 @@ class Module:
     def forward(self, *args: Any) -> Any:  # pragma: no cover - every module overrides
         raise NotImplementedError
 
-    _watchers: tuple = ()  # functions told each output (an nn.Recorder's); none by default
+    _forward_hooks: tuple = ()  # hook(module, args, output) after each call; none by default
+
+    # ---------------------------------------------------------------- shapes (Sequential's rule)
+    # One example's shape: an int (a width) for flat data, (channels, height, width) for
+    # images; None where unknown.
+
+    built = True  # False for a layer that makes its weights from its input and has none yet
+    input_shape: Any = None  # the input shape the module was made for, if it knows one
+    input_hint = ""  # what a first layer that is not built must be told (Dense: input_dim=)
+
+    def build(self, input_shape: Any) -> None:  # pragma: no cover - layers that are not built
+        raise NotImplementedError  # when made override it
+
+    def output_shape(self, input_shape: Any) -> Any:
+        """One example's output shape for inputs of ``input_shape`` (None: unknown), as
+        Keras's ``compute_output_shape``; a ValueError says why such inputs do not fit.
+        This default keeps the shape, as every elementwise module (an activation) does."""
+        return input_shape
 
     def __call__(self, *args: Any) -> Any:
         out = in_scope(self, self.forward, *args)  # nodes remember which module made them
-        if self._watchers:
-            for watch in self._watchers:
-                watch(self, out)
+        if self._forward_hooks:
+            for hook in self._forward_hooks:
+                hook(self, args, out)
         return out
+
+    def register_forward_hook(self, hook: Callable[[Module, tuple, Any], None]) -> HookHandle:
+        """Call ``hook(module, args, output)`` after every call of this module, as PyTorch's
+        ``register_forward_hook`` (an ``nn.Recorder`` listens to layers this way); returns a
+        handle whose ``remove()`` stops it."""
+        if not callable(hook):
+            raise TypeError(f"register_forward_hook: hook must be a function of (module, args, "
+                            f"output), got {type(hook).__name__}")
+        self._forward_hooks = (*self._forward_hooks, hook)
+        return HookHandle(self, hook)
 
     # ---------------------------------------------------------------- what a module holds
 
@@ -328,3 +355,19 @@ def _shapes(module: Module, params: list[tuple[str, Node]]) -> str:
 
 def _size(p: Node) -> int:
     return 1 if isinstance(p, Value) else int(p.data.size)
+
+
+class HookHandle:
+    """What :meth:`Module.register_forward_hook` returns: ``remove()`` takes the hook off."""
+
+    def __init__(self, module: Module, hook: Callable) -> None:
+        self.module, self.hook = module, hook
+
+    def remove(self) -> None:
+        """Stop calling the hook (a second call does nothing)."""
+        module = self.module
+        hooks = tuple(h for h in module._forward_hooks if h is not self.hook)
+        if hooks:
+            module._forward_hooks = hooks
+        elif "_forward_hooks" in vars(module):
+            del module._forward_hooks  # back to the class's empty default: no cost per call

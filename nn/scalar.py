@@ -13,7 +13,7 @@ from autograd import Constant, Value
 from autograd.ops import subscript, superscript
 
 from .activations import activation as activation_fn
-from .activations import activation_name
+from .activations import activation_name, display_name
 from .checks import number, positive_int
 from .checks import seed as check_seed
 from .module import Module
@@ -65,6 +65,14 @@ class Neuron(Module):
         self.b.label = f"b{layer}{neuron}"
         self._z, self._a = f"z{layer}{neuron}", f"a{layer}{neuron}"
 
+    @property
+    def input_shape(self) -> int:
+        return self.nin
+
+    def output_shape(self, input_shape: Any) -> int:
+        _check_width(self, input_shape, self.nin)
+        return 1
+
     def forward(self, x: Any) -> Value:
         if x.__class__ is not list or len(x) != self.nin or not isinstance(x[0], Value):
             x = _inputs(x, self.nin, "Neuron")  # (a Layer hands over its inputs checked)
@@ -76,7 +84,7 @@ class Neuron(Module):
         return a
 
     def extra_repr(self) -> str:
-        return f"{self.nin}, activation={_name(self.activation)!r}"
+        return f"{self.nin}, activation={display_name(self.activation)!r}"
 
 
 class Layer(Module):
@@ -97,6 +105,14 @@ class Layer(Module):
         for j, neuron in enumerate(self.neurons, 1):
             neuron._name_as(subscript(j), layer)
 
+    @property
+    def input_shape(self) -> int:
+        return self.neurons[0].nin
+
+    def output_shape(self, input_shape: Any) -> int:
+        _check_width(self, input_shape, self.neurons[0].nin)
+        return len(self.neurons)
+
     def forward(self, x: Any) -> Value | list[Value]:
         """A list of outputs, or one Value for a layer of one neuron (as micrograd)."""
         x = _inputs(x, self.neurons[0].nin, "Layer")
@@ -105,7 +121,7 @@ class Layer(Module):
 
     def extra_repr(self) -> str:
         n = self.neurons[0]
-        return f"{n.nin} -> {len(self.neurons)}, activation={_name(n.activation)!r}"
+        return f"{n.nin} -> {len(self.neurons)}, activation={display_name(n.activation)!r}"
 
     def __repr__(self) -> str:  # the neurons are alike: say it once
         return f"Layer({self.extra_repr()})"
@@ -135,6 +151,15 @@ class MLP(Module):
         for k, layer in enumerate(self.layers, 1):
             layer._name_as(superscript(k))
 
+    @property
+    def input_shape(self) -> int:
+        return self.layers[0].input_shape
+
+    def output_shape(self, input_shape: Any) -> int:
+        for layer in self.layers:
+            input_shape = layer.output_shape(input_shape)
+        return input_shape
+
     def forward(self, x: Any) -> Value | list[Value]:
         x = _inputs(x, self.layers[0].neurons[0].nin, "MLP")
         for layer in self.layers:
@@ -144,6 +169,12 @@ class MLP(Module):
     def __repr__(self) -> str:
         return "MLP(\n" + "".join(f"  (layers.{i}): {layer!r}\n"
                                   for i, layer in enumerate(self.layers)) + ")"
+
+
+def _check_width(module: Module, given: Any, nin: int) -> None:
+    if given is not None and given != nin:
+        raise ValueError(f"{module!r} expects {nin} inputs, but would get "
+                         f"{given if isinstance(given, int) else f'shape {given}'}")
 
 
 def _inputs(x: Any, nin: int, who: str) -> list:
@@ -167,9 +198,3 @@ def _inputs(x: Any, nin: int, who: str) -> list:
 @functools.lru_cache(maxsize=4096)
 def _input_label(k: int) -> str:
     return f"x{subscript(k)}"
-
-
-
-
-def _name(activation: str | Callable) -> str:
-    return activation if isinstance(activation, str) else getattr(activation, "__name__", "?")

@@ -43,6 +43,62 @@ def test_no_private_attribute_of_a_node_is_read_outside_the_engine(package):
             assert not private.search(line), f"{path.name}:{number}: {line.strip()}"
 
 
+PROJECT = ("autograd", "nn", "viz")
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.endswith("__")
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Names private to another module that ``path`` uses: ``from m import _x``,
+    ``import m._x`` and ``m._x``, for every module ``m`` of this project."""
+    tree = ast.parse(path.read_text())
+    aliases: set[str] = set()  # names bound to modules of this project
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            ours = node.level > 0 or (node.module or "").split(".")[0] in PROJECT
+            if not ours:
+                continue
+            module = node.module or ""
+            if any(_private(part) for part in module.split(".")):
+                found.append(f"from {'.' * node.level}{module} import ...")
+            for alias in node.names:
+                if _private(alias.name):
+                    found.append(f"from {'.' * node.level}{module} import {alias.name}")
+                else:
+                    aliases.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in PROJECT:
+                    if any(_private(part) for part in alias.name.split(".")):
+                        found.append(f"import {alias.name}")
+                    aliases.add((alias.asname or alias.name).split(".")[0])
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and _private(node.attr)
+                and isinstance(node.value, ast.Name) and node.value.id in aliases
+                and node.value.id not in ("self", "cls")):
+            found.append(f"{node.value.id}.{node.attr}")
+    return [f"{path.name}: {use}" for use in found]
+
+
+def test_no_module_uses_a_name_private_to_another():
+    """A name with a leading underscore belongs to its module: what another module needs is
+    given a public name where it is defined (issue #28, item 3)."""
+    found = [use for package in PROJECT for path in sorted((ROOT / package).rglob("*.py"))
+             for use in _private_uses(path)]
+    assert found == []
+
+
+def test_the_private_names_check_finds_each_kind_of_use(tmp_path):
+    module = tmp_path / "probe.py"
+    module.write_text("from .check import _close\nimport nn._clash\nfrom . import diagram\n"
+                      "diagram._Drawing\nimport os\nos._exit\nfrom numpy import _core\n")
+    assert [use.split(": ", 1)[1] for use in _private_uses(module)] == [
+        "from .check import _close", "import nn._clash", "diagram._Drawing"]
+
+
 def test_backward_pass_gives_what_backward_adds_and_touches_no_grad():
     x, w = Value(2.0, label="x"), Value(-3.0, label="w")
     y = (x * w).tanh() + x

@@ -43,7 +43,7 @@ def test_the_wheel_holds_the_three_packages_and_the_sdist_the_sources(dist):
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert {n.split("/")[0] for n in names if not n.startswith("backprop_lens")} == \
         {"autograd", "nn", "viz"}
-    assert "nn/_clash.py" in names and "autograd/ops.py" in names
+    assert "nn/engine_check.py" in names and "autograd/ops.py" in names
     assert {"viz/pages/explorer.html", "viz/pages/explorer.js", "viz/pages/explorer.css"} <= \
         set(names)  # the explorer's page, read at run time
     # the grader's pages, and the two files it runs as they are (a script and a kernel's codec)

@@ -55,7 +55,7 @@ def test_each_statistic_of_a_tensor_model_against_numpy():
         assert stats["update_ratio"] == pytest.approx(np.linalg.norm(step) / np.linalg.norm(W0))
         assert stats["update_ratio"] == pytest.approx(0.5 * np.linalg.norm(gW) /
                                                       np.linalg.norm(W0))  # SGD: lr·|g|/|W|
-    assert all("_watchers" not in vars(m) for _, m in model.named_modules())  # closed
+    assert all("_forward_hooks" not in vars(m) for _, m in model.named_modules())  # closed
 
 
 def test_dead_relus_and_saturated_sigmoids_are_counted():
@@ -111,7 +111,7 @@ def test_watch_every_k_steps_and_nothing_when_off():
                for values in stats.values())
     plain = nn.fit(model, X, Y, epochs=1, verbose=False)
     assert plain.health == {} and plain.health_steps == []
-    assert all("_watchers" not in vars(m) for _, m in model.named_modules())
+    assert all("_forward_hooks" not in vars(m) for _, m in model.named_modules())
 
 
 def test_the_health_is_saved_and_loaded_with_the_history(tmp_path):
@@ -186,7 +186,7 @@ def test_a_monitor_fit_does_not_log_is_refused_before_anything_changes():
                                          r"validation_data= for val_\*\)"):
         nn.fit(model, X, Y, epochs=3, callbacks=[nn.EarlyStopping()], verbose=False)
     assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
-    assert all("_watchers" not in vars(m) for _, m in model.named_modules())
+    assert all("_forward_hooks" not in vars(m) for _, m in model.named_modules())
 
 
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
@@ -255,3 +255,22 @@ def test_snapshots_keep_the_parameters_every_k_epochs_and_the_last(tmp_path):
     stopped = nn.fit(tensor_model(), X, Y, epochs=10, snapshots=4, verbose=False,
                      callbacks=[nn.EarlyStopping(monitor="loss", patience=1, min_delta=1e9)])
     assert sorted(stopped.snapshots) == [0, 3]  # the start and the epoch it stopped at
+
+
+def test_register_forward_hook_as_pytorch():
+    from nn import Dense, Sequential
+
+    model = Sequential(Dense(3, "relu", input_dim=2), Dense(1))
+    seen = []
+    handle = model.layers[0].register_forward_hook(
+        lambda module, args, output: seen.append((module, args[0].shape, output.shape)))
+    x = Tensor(np.ones((4, 2)))
+    model(x)
+    assert seen == [(model.layers[0], (4, 2), (4, 3))]
+    handle.remove()
+    handle.remove()  # a second remove does nothing
+    model(x)
+    assert len(seen) == 1 and "_forward_hooks" not in vars(model.layers[0])
+    with pytest.raises(TypeError, match=r"register_forward_hook: hook must be a function of "
+                                        r"\(module, args, output\), got int"):
+        model.layers[0].register_forward_hook(3)

@@ -119,7 +119,7 @@ def test_class_index_targets_out_of_range_are_named_in_every_integer_dtype(dtype
 def test_the_fused_node_itself_refuses_labels_outside_the_classes(bad):
     # fused_cross_entropy gathers each example's logit from the flat array: an unchecked label
     # would read another example's logit (3 in row 0 is row 1's first); it checks as it gathers
-    from autograd.tensor import fused_cross_entropy
+    from autograd.cross_entropy import fused_cross_entropy
     dtypes = [np.int64] + [np.uint64] * (bad >= 0) + [np.int32] * (bad < 2**31)
     for dtype in dtypes:
         labels = np.array([1, bad, 0], dtype=dtype)

@@ -208,3 +208,77 @@ def test_value_models_take_values_as_inputs():
     out = n([x1, x2])
     out.backward()
     assert out.data == 0.0 and (x1.grad, x2.grad) == (2.0, 3.0)
+
+
+# ---------------------------------------------------------------- one shape protocol (#28)
+
+def _layer_cases():
+    from nn import (
+        ELU,
+        MLP,
+        AvgPool2D,
+        Concatenate,
+        Conv2D,
+        Dense,
+        Flatten,
+        Identity,
+        Layer,
+        LeakyReLU,
+        Linear,
+        MaxPool2D,
+        Neuron,
+        ReLU,
+        Sequential,
+        Sigmoid,
+        Sign,
+        Softmax,
+        Softplus,
+        Step,
+        Tanh,
+    )
+
+    images = (2, 6, 7)
+    return [
+        (Dense(3, "relu", input_dim=4), 4), (Linear(4, 5), 4), (Flatten(), images),
+        (Conv2D(3, 3, padding=1, input_shape=images), images),
+        (Conv2D(3, (2, 3), stride=2, input_shape=images), images),
+        (MaxPool2D(2), images), (AvgPool2D(3, strides=2), images),
+        (Concatenate(Dense(2, input_dim=4), Identity()), 4),
+        (Sequential(Conv2D(4, 3, input_shape=images), MaxPool2D(2), Flatten(), Dense(3)), images),
+        *[(cls(), 5) for cls in (ELU, LeakyReLU, ReLU, Sigmoid, Sign, Softmax, Softplus, Step,
+                                 Tanh, Identity)],
+        (Neuron(3), 3), (Layer(3, 2), 3), (MLP(3, [4, 2]), 3),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_layer_cases())))
+def test_every_layer_says_the_output_shape_it_then_gives(case):
+    layer, shape = _layer_cases()[case]
+    said = layer.output_shape(shape)
+    if isinstance(layer, (nn.Neuron, nn.Layer, nn.MLP)):  # Values: one example, a list
+        out = layer([0.5] * shape)
+        got = 1 if not isinstance(out, list) else len(out)
+    else:
+        x = np.random.default_rng(0).standard_normal((2, *np.atleast_1d(shape)))
+        got = layer(Tensor(x)).shape[1:]
+        got = got[0] if len(got) == 1 else got
+    assert said == got, (layer, said, got)
+
+
+def test_sequential_applies_one_rule_to_a_layer_of_ones_own():
+    class Halve(nn.Module):  # a user's layer: says its output shape, and what it refuses
+        def output_shape(self, input_shape):
+            if input_shape is not None and input_shape % 2:
+                raise ValueError(f"Halve needs an even width, got {input_shape}")
+            return None if input_shape is None else input_shape // 2
+
+        def forward(self, x):
+            return x[..., ::2]
+
+    model = nn.Sequential(nn.Dense(4, input_dim=3), Halve(), nn.Dense(1))
+    assert model.layers[2].nin == 2 and model.output_shape(None) == 1
+    before = list(model.layers)
+    with pytest.raises(ValueError,
+                       match=r"^Sequential: layer 3: Halve needs an even width, got 1$"):
+        model.add(Halve())
+    assert model.layers == before

@@ -111,6 +111,21 @@ def test_every_op_has_a_symbol_formula_reference_torch_name_and_a_test_row():
                            "select", "image", "softmax", "loss"}, op.name
 
 
+def test_each_function_of_one_number_is_written_once():
+    """Issue #28, item 5: tanh's value and derivative are one row of the table, which Value's
+    and Tensor's methods apply (they hold no math of their own for it)."""
+    import inspect
+
+    rules = [op for op in ops.OPS.values() if op.kind == "elementwise" and op.name != "**n"]
+    for op in rules:
+        assert op.forward is not None and op.slope is not None, op.name
+        for cls in (Value, Tensor):
+            source = inspect.getsource(getattr(cls, op.method))
+            body = source.split('"""')[-1] if '"""' in source else source.split(":", 1)[1]
+            assert f'_apply(self, "{op.name}"' in body, (cls.__name__, op.name)
+            assert "np." not in body and "math." not in body, (cls.__name__, op.name)
+
+
 def test_value_and_tensor_offer_the_same_elementwise_ops():
     for op in ops.elementwise():
         assert op.value and op.tensor, op.name
@@ -172,10 +187,12 @@ def test_value_elementwise(op_params):
         out = call(op, v, params)
         expected = float(op.reference(np.float64(x), **params))
         assert out.data == pytest.approx(expected, rel=1e-12, abs=1e-300)
+        assert type(out.data) is float
         out.backward()
         numeric = central(lambda t: float(op.reference(np.float64(t), **params)), x)
         assert v.grad == pytest.approx(numeric, rel=1e-5, abs=1e-6)
         assert v.grad == wire_by_wire(out, 1.0)[id(v)]  # the diagrams' per-wire rule, exactly
+        assert type(v.grad) is float
         t = Tensor(np.float64(x), requires_grad=True)  # the same op on a 0-d Tensor
         tout = call(op, t, params)
         tout.backward()

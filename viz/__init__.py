@@ -2,7 +2,7 @@
 by step, the chain rule written out, and training plots."""
 
 # isort: off
-import nn._clash  # noqa: F401  (first: checks that autograd is this project's engine)
+import nn.engine_check  # noqa: F401  (first: checks that autograd is this project's engine)
 # isort: on
 from autograd.language import get_language, set_language
 

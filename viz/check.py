@@ -130,14 +130,14 @@ class CheckReport:
             symbol_ = "∂" if row.quantity == "grad" else tr("value")
             if row.ok:
                 text = (f'<font color="{RIGHT_COLOUR}">✓ {symbol_} '
-                        f"{html.escape(_show(row.given))}</font>")
+                        f"{html.escape(as_text(row.given))}</font>")
             elif row.mistake == NOT_A_NUMBER:  # nothing to compare: the answer stays unsaid
                 text = (f'<font color="{WRONG_COLOUR}"><b>✗</b> {symbol_} '
-                        f"{html.escape(_show(row.given))} ?</font>")
+                        f"{html.escape(as_text(row.given))} ?</font>")
             else:
                 text = (f'<font color="{WRONG_COLOUR}"><b>✗</b> {symbol_} '
-                        f"{html.escape(_show(row.given))} → "
-                        f"{html.escape(_show(row.expected))}</font>")
+                        f"{html.escape(as_text(row.given))} → "
+                        f"{html.escape(as_text(row.expected))}</font>")
             mark["note"] = f'{mark["note"]}<br/>{text}' if mark["note"] else text
             if row is self.first_wrong:
                 mark["fill"] = "#fdebd0"
@@ -158,7 +158,7 @@ class CheckReport:
     def _table(self) -> tuple[list[str], list[list[str]]]:
         header = [tr(h) for h in ("node", "quantity", "given", "expected", "verdict",
                                   "explanation")]
-        body = [[r.label, tr(r.quantity), _show(r.given), _show(r.expected), r.verdict,
+        body = [[r.label, tr(r.quantity), as_text(r.given), as_text(r.expected), r.verdict,
                  r.explanation] for r in self.rows]
         return header, body
 
@@ -252,29 +252,29 @@ def _check(root: Node, nodes: list[Node], values: Mapping[Any, Any] | None,
     given_grads = {id(node): (key, v, node) for key, v in (grads or {}).items()
                    if v is not None for node in [_node(key, by_label, nodes)]}
     rows: list[tuple[int, CheckRow]] = [
-        (order.get(id(node), 0), _not_a_number(_name(node, key), quantity, text, node))
+        (order.get(id(node), 0), not_a_number_row(_name(node, key), quantity, text, node))
         for key, quantity, text, node in unreadable]
     for quantity, answers in (("value", values), ("grad", grads)):
         for key, value in (answers or {}).items():
             if value is None:  # a blank: said so, never diagnosed, its answer not shown
                 node = _node(key, by_label, nodes)
-                rows.append((order.get(id(node), 0), _unanswered(_name(node, key), quantity,
-                                                                 node)))
+                rows.append((order.get(id(node), 0), unanswered_row(_name(node, key), quantity,
+                                                                    node)))
     for key, value in (values or {}).items():
         if value is None:
             continue
         node = _node(key, by_label, nodes)
-        ok = _close(value, node.data, rtol, atol)
+        ok = close_enough(value, node.data, rtol, atol)
         rows.append((order.get(id(node), 0), CheckRow(
             _name(node, key), "value", value, node.data, ok, None if ok else "other",
             "" if ok else tr("the forward value of {name} is {want}", name=_name(node, key),
-                             want=_show(node.data)),
+                             want=as_text(node.data)),
             node)))
     wrong_grads: list[tuple[int, CheckRow]] = []
     for node_id, (key, given, node) in given_grads.items():
         name = _name(node, key)
         want = expected[node_id]
-        if _close(given, want, rtol, atol):
+        if close_enough(given, want, rtol, atol):
             rows.append((order[node_id], CheckRow(name, "grad", given, want, True, None, "",
                                                   node)))
             continue
@@ -286,12 +286,13 @@ def _check(root: Node, nodes: list[Node], values: Mapping[Any, Any] | None,
                     "this is ∂L/∂{name} computed after {stale} had already been moved by one "
                     "step (lr = {lr}): compute every gradient first, with the old weights, then "
                     "update them all (∂L/∂{name} = {want})", name=name, stale=stale,
-                    lr=f"{lr:g}", want=_show(want))
+                    lr=f"{lr:g}", want=as_text(want))
         upstream = _from_student_upstream(node, given_grads, expected, consumers)
-        if upstream is not None and _close(given, upstream, rtol, atol) and mistake == "other":
+        if (upstream is not None and close_enough(given, upstream, rtol, atol)
+                and mistake == "other"):
             mistake = "propagated"
             why = tr("consistent with the gradients you gave further up, but one of those is "
-                     "wrong, so this one is too (it should be {want})", want=_show(want))
+                     "wrong, so this one is too (it should be {want})", want=as_text(want))
         row = CheckRow(name, "grad", given, want, False, mistake, why, node)
         rows.append((order[node_id], row))
         wrong_grads.append((order[node_id], row))
@@ -329,11 +330,11 @@ def check_answer(given: Any, expected: Any, name: str = "answer", rtol: float = 
 
 def _answer_row(label: str, given: Any, want: Any, rtol: float, atol: float) -> CheckRow:
     if given is None:
-        return _unanswered(label, "answer", None)
+        return unanswered_row(label, "answer", None)
     if isinstance(given, str) and not isinstance(want, str):
         number = read_number(given)
         if number is None:
-            return _not_a_number(label, "answer", given, None)
+            return not_a_number_row(label, "answer", given, None)
         given = number
     exact = isinstance(want, (str, bool, tuple)) or (
         isinstance(want, list) and all(isinstance(v, (str, bool)) for v in want))
@@ -343,14 +344,14 @@ def _answer_row(label: str, given: Any, want: Any, rtol: float, atol: float) -> 
         if ok:
             return CheckRow(label, "answer", given, want, True, None, "")
         mistake, why = _shape_mistake(given, want) if isinstance(want, tuple) else \
-            ("other", tr("the answer is {want}", want=_show(want)))
+            ("other", tr("the answer is {want}", want=as_text(want)))
         return CheckRow(label, "answer", given, want, False, mistake, why)
-    if _close(given, want, rtol, atol):
+    if close_enough(given, want, rtol, atol):
         return CheckRow(label, "answer", given, want, True, None, "")
     g_shape, w_shape = np.shape(given), np.shape(want)
     if g_shape != w_shape:
         if len(g_shape) >= 2 and g_shape[:-2] + g_shape[-2:][::-1] == w_shape and \
-                _close(np.swapaxes(np.asarray(given, dtype=float), -1, -2), want, rtol, atol):
+                close_enough(np.swapaxes(np.asarray(given, dtype=float), -1, -2), want, rtol, atol):
             return CheckRow(label, "answer", given, want, False, "transposed",
                             _transposed_hint(w_shape))
         return CheckRow(label, "answer", given, want, False, "shape", tr(
@@ -358,12 +359,12 @@ def _answer_row(label: str, given: Any, want: Any, rtol: float, atol: float) -> 
     rows = _wrong_rows(given, want, rtol, atol)
     if rows is not None:
         return CheckRow(label, "answer", given, want, False, "wrong_rows", rows)
-    if len(w_shape) >= 2 and _close(np.swapaxes(np.asarray(given, dtype=float), -1, -2), want,
-                                    rtol, atol):
+    if len(w_shape) >= 2 and close_enough(np.swapaxes(np.asarray(given, dtype=float), -1, -2), want,
+                                          rtol, atol):
         return CheckRow(label, "answer", given, want, False, "transposed",
                         _transposed_hint(w_shape))
     return CheckRow(label, "answer", given, want, False, "other",
-                    tr("the answer is {want}", want=_show(want)))
+                    tr("the answer is {want}", want=as_text(want)))
 
 
 def _shape_mistake(given: Any, want: tuple) -> tuple[str, str]:
@@ -371,7 +372,7 @@ def _shape_mistake(given: Any, want: tuple) -> tuple[str, str]:
     try:
         got = tuple(given)
     except TypeError:
-        return "other", tr("the answer is {want}", want=_show(want))
+        return "other", tr("the answer is {want}", want=as_text(want))
     if len(got) == len(want) == 2 and got[::-1] == want:
         return "transposed", tr(
             "the axes are in the other order: {want}, not {given} (rows first: a matrix "
@@ -401,7 +402,7 @@ def _wrong_rows(given: Any, want: Any, rtol: float, atol: float) -> str | None:
     bad = [k for k in range(w.size) if not abs(g[k] - w[k]) <= atol + rtol * abs(w[k])]
     if len(bad) == w.size:
         return None
-    rows = ", ".join(f"{k} ({_show(g[k])} → {_show(w[k])})" for k in bad)
+    rows = ", ".join(f"{k} ({as_text(g[k])} → {as_text(w[k])})" for k in bad)
     return tr("{n} of {total} rows are wrong: row {rows}", n=len(bad), total=w.size, rows=rows)
 
 
@@ -437,13 +438,13 @@ def _read_answers(answers: Mapping[Any, Any] | None, quantity: str, by_label: di
     return read
 
 
-def _not_a_number(label: str, quantity: str, text: str, node: Any) -> CheckRow:
+def not_a_number_row(label: str, quantity: str, text: str, node: Any) -> CheckRow:
     return CheckRow(label, quantity, text, None, False, NOT_A_NUMBER,
                     tr("{given} is not a number: write it with digits and a decimal point or "
                        "comma (0.9518 or 0,9518)", given=repr(text)), node)
 
 
-def _unanswered(label: str, quantity: str, node: Any) -> CheckRow:
+def unanswered_row(label: str, quantity: str, node: Any) -> CheckRow:
     return CheckRow(label, quantity, None, None, False, UNANSWERED,
                     tr("not answered yet: replace None by your answer"), node)
 
@@ -459,16 +460,16 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
     w = np.asarray(want, dtype=float)
 
     def close(a: Any) -> bool:
-        return _close(given, a, rtol, atol)
+        return close_enough(given, a, rtol, atol)
 
     if w.ndim >= 2 and np.shape(given) in (w.shape, w.shape[:-2] + w.shape[-2:][::-1]):
         swapped = np.swapaxes(np.asarray(given, dtype=float), -1, -2)
-        if _close(swapped, w, rtol, atol):  # (given itself is not: it was checked)
+        if close_enough(swapped, w, rtol, atol):  # (given itself is not: it was checked)
             return "transposed", _transposed_hint(w.shape) + f" (∂L/∂{name})"
     if np.any(w != 0) and close(-w):
         return "sign", tr("the sign is wrong: ∂L/∂{name} = {want}; check the sign of each "
                           "local derivative (a subtraction's second input gets the gradient "
-                          "times −1)", name=name, want=_show(want))
+                          "times −1)", name=name, want=as_text(want))
     parts = [(child, i, edge_grad(child, i, expected[id(child)]))
              for child, i in consumers.get(id(node), [])]
     parts = [p for p in parts if p[2] is not None]
@@ -481,7 +482,7 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
                     return "missing_path", tr(
                         "{name} feeds {n} nodes and its gradient is the sum over all of them; "
                         "the paths through {left_out} are missing (∂L/∂{name} = {want})",
-                        name=name, n=len(parts), left_out=", ".join(left_out), want=_show(want))
+                        name=name, n=len(parts), left_out=", ".join(left_out), want=as_text(want))
     for child, i, _ in parts:
         upstream = expected[id(child)]
         local = _local(child, i, upstream)
@@ -490,7 +491,7 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
                 "you gave the local derivative ∂{child}/∂{name} = {formula} only; multiply by "
                 "the gradient arriving from the loss, ∂L/∂{child} = {upstream}",
                 child=_name(child, None), name=name, formula=_formula(child, i),
-                upstream=_show(upstream))
+                upstream=as_text(upstream))
         if len(parts) == 1 and _fits(upstream, w) and np.any(upstream != want) \
                 and close(upstream):
             return "missing_factor", tr(
@@ -504,7 +505,7 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
                 "one factor too many: {op}′ is applied twice (an extra ∂{child}/∂{parent} = "
                 "{formula} = {factor}); ∂L/∂{name} = {want}", op=_op_name(child),
                 child=_name(child, None), parent=_name(child.parents[i], None),
-                formula=_formula(child, i), factor=_show(factor), name=name, want=_show(want))
+                formula=_formula(child, i), factor=as_text(factor), name=name, want=as_text(want))
     for child, i, factor in factors:
         if _fits(factor, w) and np.all(factor != 0) and np.any(factor != 1) \
                 and close(w / factor):
@@ -512,9 +513,9 @@ def _diagnose(node: Node, given: Any, want: Any, expected: dict, consumers: dict
                 "a factor of the chain is missing: ∂{child}/∂{parent} = {formula} = {factor}; "
                 "∂L/∂{name} = {want}", child=_name(child, None),
                 parent=_name(child.parents[i], None), formula=_formula(child, i),
-                factor=_show(factor), name=name, want=_show(want))
+                factor=as_text(factor), name=name, want=as_text(want))
     return "other", tr("∂L/∂{name} = {want}; write the chain rule path by path (explain())",
-                       name=name, want=_show(want))
+                       name=name, want=as_text(want))
 
 
 def _stale(root: Node, nodes: list[Node], node: Node, given: Any, expected: dict, lr: float,
@@ -527,16 +528,16 @@ def _stale(root: Node, nodes: list[Node], node: Node, given: Any, expected: dict
     order = [n for n, _ in backward_pass(root)]
     for p in params[:200]:
         moved = p.data - lr * expected[id(p)]
-        if _close(given, _chain_with(order, root, node, p, moved), rtol, atol):
+        if close_enough(given, _chain_with(order, root, node, p, moved), rtol, atol):
             return _name(p, None)  # the lab's loop: the old forward, the new weight
-        replayed = _replay(nodes, {id(p): moved})
+        replayed = replay_graph(nodes, {id(p): moved})
         if replayed is None:
             return None
         new_root, new_node = replayed[id(root)], replayed.get(id(node))
         if new_node is None:
             continue
         grads = {id(n): g for n, g in backward_pass(new_root)}
-        if _close(given, grads.get(id(new_node), 0.0), rtol, atol):
+        if close_enough(given, grads.get(id(new_node), 0.0), rtol, atol):
             return _name(p, None)
     return None
 
@@ -557,7 +558,7 @@ def _chain_with(order: list[Node], root: Node, node: Node, p: Node, moved: float
     return g.get(id(node), 0.0)
 
 
-def _replay(nodes: list[Node], moved: dict[int, float]) -> dict[int, Node] | None:
+def replay_graph(nodes: list[Node], moved: dict[int, float]) -> dict[int, Node] | None:
     """The same graph of Values computed again, with some inputs changed; None if an op
     cannot be replayed (a custom op, or one whose parameters were not recorded)."""
     from autograd import Value
@@ -673,7 +674,7 @@ def _name(node: Node, key: Any) -> str:
         return node.label
     if node.op:  # an unlabelled gate: as the diagram numbers it (×₁, ×₂)
         return (_GATES.get() or {}).get(id(node)) or ops.symbol(node.op)
-    return _show(node.data)
+    return as_text(node.data)
 
 
 def _op_name(node: Node) -> str:
@@ -697,7 +698,7 @@ def _fits(factor: Any, w: np.ndarray) -> bool:
     return shape == () or shape == w.shape
 
 
-def _close(given: Any, want: Any, rtol: float, atol: float) -> bool:
+def close_enough(given: Any, want: Any, rtol: float, atol: float) -> bool:
     try:
         g = np.asarray(given, dtype=float)
     except (TypeError, ValueError):
@@ -706,7 +707,7 @@ def _close(given: Any, want: Any, rtol: float, atol: float) -> bool:
     return g.shape == w.shape and bool(np.all(np.abs(g - w) <= atol + rtol * np.abs(w)))
 
 
-def _show(x: Any) -> str:
+def as_text(x: Any) -> str:
     if x is None:
         return "—"
     if isinstance(x, (bool, np.bool_)):

@@ -110,10 +110,10 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
             raise ValueError("draw_graph: color_by='grad' needs gradients: call backward() "
                              "on the root first")
         fill, legend = _grad_shades(root)
-    graph = _Drawing(root, style, rankdir, show_grad, precision, model, collapse,
-                     max_nodes, max_long_wires=max_long_wires, theme=theme,
-                     expand=expand, focus=focus, depth=depth, summary=summary, fill=fill,
-                     marks=None if check is None else check.marks()).graph()
+    graph = Drawing(root, style, rankdir, show_grad, precision, model, collapse,
+                    max_nodes, max_long_wires=max_long_wires, theme=theme,
+                    expand=expand, focus=focus, depth=depth, summary=summary, fill=fill,
+                    marks=None if check is None else check.marks()).graph()
     if fill is not None:
         graph.node("grad_legend", legend, shape="plaintext")
     return graph
@@ -306,7 +306,7 @@ def long_wires(nodes: list[Node]) -> tuple[int, Node | None, int]:
     return total, owner[worst], uses[worst]
 
 
-class _Drawing:
+class Drawing:
     def __init__(self, root, style, rankdir, show_grad, precision, model, collapse, max_nodes,
                  grad_of: Callable[[Node], Any] | None = None,
                  grad_color: Callable[[Node], str] | None = None,

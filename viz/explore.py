@@ -23,7 +23,7 @@ from autograd import Node, Value, backward_pass, edge_grad, forward_order, local
 from autograd.language import get_language, tr
 
 from .check import RIGHT_COLOUR, WRONG_COLOUR
-from .diagram import LARGE_GRAPH, _Drawing, fmt
+from .diagram import LARGE_GRAPH, Drawing, fmt
 from .render import render_bytes
 from .theme import get_theme
 
@@ -114,9 +114,9 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
             raise TypeError(f"explore: check must be a report of viz.check or a Worksheet, "
                             f"got {type(check).__name__}")
         marks = check.marks()
-    drawing = _Drawing(root, "circuit", "LR", True, precision, model, False, max_nodes,
-                       grad_of=lambda n: grads[id(n)], who="explore", theme=theme,
-                       expand=True, marks=marks, focus=focus, depth=depth)
+    drawing = Drawing(root, "circuit", "LR", True, precision, model, False, max_nodes,
+                      grad_of=lambda n: grads[id(n)], who="explore", theme=theme,
+                      expand=True, marks=marks, focus=focus, depth=depth)
     svg = _svg(drawing.graph())
     # a practice page: the numbers its blanks ask for never reach a caption or a panel
     hidden = {} if sheet is None else {
@@ -124,8 +124,8 @@ def explore(root: Node, model: Any = None, check: Any = None, precision: int = 4
     data = _data(root, drawing, passed, grads, precision, hidden)
     views = f'<div class="bpl-graph">{svg}</div>'
     if model is not None:
-        collapsed = _Drawing(root, "circuit", "LR", True, precision, model, True, 10**9,
-                             grad_of=lambda n: grads[id(n)], who="explore", theme=theme)
+        collapsed = Drawing(root, "circuit", "LR", True, precision, model, True, 10**9,
+                            grad_of=lambda n: grads[id(n)], who="explore", theme=theme)
         views += f'<div class="bpl-graph bpl-collapsed" hidden>{_svg(collapsed.graph())}</div>'
         data["views"] = True
     if sheet is not None:
@@ -164,7 +164,7 @@ def _svg(graph: Any) -> str:
     return svg[svg.index("<svg"):]  # without the XML prologue: it is embedded in HTML
 
 
-def _data(root: Node, drawing: _Drawing, passed: list, grads: dict, precision: int,
+def _data(root: Node, drawing: Drawing, passed: list, grads: dict, precision: int,
           hidden: dict | None = None) -> dict:
     """What the page's script reads. ``hidden``: (node id, "value" or "grad") -> the blank id
     written in place of that number."""
@@ -235,13 +235,13 @@ def _nudges(root: Node, nodes: list[Node], ids: dict, grads: dict,
     each ε, and the change measured by computing the graph again."""
     if not isinstance(root, Value) or len(nodes) > NUDGE_NODES:
         return {}
-    from .check import _replay
+    from .check import replay_graph
 
     found = {}
     for leaf in [n for n in nodes if not n.parents and n.requires_grad]:
         changes = {}
         for eps in EPSILONS:
-            replayed = _replay(nodes, {id(leaf): leaf.data + eps})
+            replayed = replay_graph(nodes, {id(leaf): leaf.data + eps})
             if replayed is None:
                 return {}
             measured = replayed[id(root)].data - root.data

@@ -24,7 +24,7 @@ import nn.training
 from autograd.language import tr
 from nn.callbacks import Callback
 
-from .plots import _predict_grid, curve_name
+from .plots import curve_name, predict_grid
 
 MIN_INTERVAL = 0.25  # seconds between two drawings (and before the first), at least
 SHARE = 0.1  # of the training's time, at most, spent drawing
@@ -66,13 +66,13 @@ class LiveView(Callback):
         if now - self._last < MIN_INTERVAL or now - self._started < MIN_INTERVAL or \
                 self._drawing > SHARE * (now - self._started):
             return
-        self._show()
+        self.as_text()
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
         if self._on:
-            self._show()  # the final state, always
+            self.as_text()  # the final state, always
 
-    def _show(self) -> None:
+    def as_text(self) -> None:
         from IPython.display import HTML, display
 
         page = HTML(self.html())
@@ -85,7 +85,7 @@ class LiveView(Callback):
     def html(self) -> str:
         """The view as one HTML fragment: the curves so far, and the boundary with the data."""
         start = time.perf_counter()
-        parts = [self._curves()]
+        parts = [self.curves_of()]
         if self.X.ndim == 2 and self.X.shape[1] == 2:
             parts.append(self._boundary())
         elif self.history is not None and self.history.health:
@@ -95,7 +95,7 @@ class LiveView(Callback):
         return ('<div class="bpl-live" style="display:flex;gap:1em;flex-wrap:wrap;'
                 f'font-family:Helvetica,Arial,sans-serif">{"".join(parts)}</div>')
 
-    def _curves(self) -> str:
+    def curves_of(self) -> str:
         curves = self.history.history if self.history is not None else {}
         width, height, pad = 360, 240, 30
         values = [v for vs in curves.values() for v in vs if np.isfinite(v)]
@@ -161,7 +161,7 @@ class LiveView(Callback):
             self._classes = flat.argmax(axis=1) if flat.shape[1] > 1 else \
                 (flat[:, 0] > (0.0 if (flat < 0).any() else 0.5)).astype(int)
         grid, (x0, y0, x1, y1) = self._grid
-        out = _predict_grid(self.model, grid)
+        out = predict_grid(self.model, grid)
         if out.shape[1] > 1:
             shade = _FIELD[np.argmax(out, axis=1) % len(_FIELD)]
         else:

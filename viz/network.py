@@ -68,7 +68,7 @@ def draw_network(model: Any, precision: int = 3, theme: Any = None,
 
 def _columns(model: Any, small: float = 11.0) -> list[_Column]:
     """The model as columns of units: inputs first, then one column per dense layer."""
-    layers = _dense_layers(model)
+    layers = dense_layers(model)
     if not layers:
         raise TypeError(f"draw_network: {type(model).__name__} has no dense layers to draw; "
                         "it draws nn.MLP, nn.Layer, nn.Neuron and nn.Sequential of Dense/Linear")
@@ -115,7 +115,7 @@ def _units(layer: dict, number: int, sources: list[str], small: float) -> list[d
     return units
 
 
-def _dense_layers(model: Any) -> list[dict]:
+def dense_layers(model: Any) -> list[dict]:
     """Each dense layer as W (nin × nout), b, their gradients and the activation's name."""
     from_values = _value_layers(model)
     if from_values is not None:

@@ -50,7 +50,7 @@ def _axes(ax: Any, ncols: int = 1, size: tuple[float, float] = (5.0, 3.5)) -> An
     return axes[0] if ncols > 1 else axes[0, 0]
 
 
-def _curves(history: Any) -> Mapping[str, Sequence[float]]:
+def curves_of(history: Any) -> Mapping[str, Sequence[float]]:
     return history.history if hasattr(history, "history") else history
 
 
@@ -69,7 +69,7 @@ def plot_history(history: Any, ax: Any = None) -> Any:
     Without ``ax`` it makes one panel per quantity (loss, accuracy …) and returns them; with
     a sequence of axes it fills them in that order; with a single axes it draws the loss.
     """
-    curves = _curves(history)
+    curves = curves_of(history)
     names = [k for k in curves if not k.startswith("val_")]
     if not names:
         raise ValueError("plot_history: the history has no curves")
@@ -98,7 +98,7 @@ def plot_runs(runs: Mapping[str, Any], key: str = "loss", ax: Any = None,
     (seed 000's loss for three learning rates, or seed 003's optimizers side by side)."""
     ax = _axes(ax)
     for label, history in runs.items():
-        values = _curves(history)[key]
+        values = curves_of(history)[key]
         ax.plot(np.arange(1, len(values) + 1), values, label=str(label))
     ax.set_xlabel(tr("epoch"))
     ax.set_ylabel(curve_name(key))
@@ -109,7 +109,7 @@ def plot_runs(runs: Mapping[str, Any], key: str = "loss", ax: Any = None,
     return ax
 
 
-def _predict_grid(model: Any, points: np.ndarray) -> np.ndarray:
+def predict_grid(model: Any, points: np.ndarray) -> np.ndarray:
     """The model's output for each 2-D point: one number, or one score per class."""
     with no_grad():
         if any(isinstance(p, Tensor) for p in model.parameters()):
@@ -138,7 +138,7 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None,
     n = resolution or (200 if tensor_model else 60)
     (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    out = _predict_grid(model, np.column_stack([gx.ravel(), gy.ravel()]))
+    out = predict_grid(model, np.column_stack([gx.ravel(), gy.ravel()]))
     ax = _axes(ax, size=(4.5, 4.0))
     if out.shape[1] > 1:
         regions = out.argmax(axis=1).reshape(gx.shape)

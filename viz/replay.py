@@ -23,8 +23,8 @@ import numpy as np
 from autograd.language import get_language, tr
 
 from .check import RIGHT_COLOUR, WRONG_COLOUR
-from .network import _dense_layers
-from .plots import _predict_grid
+from .network import dense_layers
+from .plots import predict_grid
 
 GRID = 30  # the boundary's grid, each side (quantized to 64 levels: one character a point)
 _LEVELS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
@@ -72,7 +72,7 @@ def training_replay(model: Any, history: Any, X: Any, y: Any) -> Replay:
         grid = np.column_stack([gx.ravel(), gy.ravel()])
     for epoch in epochs:
         copy_.load_state_dict(snapshots[epoch])
-        layers = _dense_layers(copy_)
+        layers = dense_layers(copy_)
         frame: dict[str, Any] = {
             "epoch": epoch,
             "W": [np.round(layer["W"], 4).tolist() for layer in layers],
@@ -80,7 +80,7 @@ def training_replay(model: Any, history: Any, X: Any, y: Any) -> Replay:
             "accuracy": None if epoch == 0 or "accuracy" not in curves
             else curves["accuracy"][epoch - 1]}
         if boundary:
-            frame["field"] = _quantized(_predict_grid(copy_, grid))
+            frame["field"] = _quantized(predict_grid(copy_, grid))
         frames.append(frame)
     data = {"frames": frames, "lang": get_language(), "loss": [float(v) for v in curves["loss"]],
             "sizes": [frames[0]["W"][0].__len__()] + [len(w[0]) for w in frames[0]["W"]],
@@ -90,7 +90,7 @@ def training_replay(model: Any, history: Any, X: Any, y: Any) -> Replay:
     if boundary:
         data["points"] = [[float((a - x0) / (x1 - x0)), float((y1 - b) / (y1 - y0)), int(c)]
                           for (a, b), c in zip(X, classes)]
-        data["classes"] = int(np.asarray(_dense_layers(copy_)[-1]["W"]).shape[1])
+        data["classes"] = int(np.asarray(dense_layers(copy_)[-1]["W"]).shape[1])
     uid = f"bplr{next(_COUNTER)}"
     fragment = _page("replay.html").format(
         uid=uid, lang=data["lang"], css=_page("replay.css").replace("#UID", "#" + uid),

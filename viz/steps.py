@@ -27,7 +27,7 @@ from autograd import Node, backward_pass, edge_grad, local_derivative
 from autograd.language import tr
 from autograd.ops import symbol
 
-from .diagram import HIGHLIGHT, RED, _Drawing, fmt, save
+from .diagram import HIGHLIGHT, RED, Drawing, fmt, save
 from .render import render_bytes
 from .theme import get_theme
 
@@ -62,11 +62,11 @@ class _Steps:
             warnings.warn(f"{who}: {len(self.order) + 1} frames, one per operation; above "
                           f"{STEPS_WARN} a step-by-step picture is slow to make and to watch. "
                           "Draw a smaller graph, or one layer's part of it.", stacklevel=3)
-        drawing = _Drawing(root, style, rankdir, True, precision, None, False, 10**9,
-                           grad_of=lambda n: grads[id(n)],
-                           grad_color=lambda n: f"@C{shows.get(id(n), 0)}@",
-                           fill=lambda n: f"@F{self.frame[id(n)]}@" if id(n) in self.frame
-                           else "white", who=who, theme=self.theme)
+        drawing = Drawing(root, style, rankdir, True, precision, None, False, 10**9,
+                          grad_of=lambda n: grads[id(n)],
+                          grad_color=lambda n: f"@C{shows.get(id(n), 0)}@",
+                          fill=lambda n: f"@F{self.frame[id(n)]}@" if id(n) in self.frame
+                          else "white", who=who, theme=self.theme)
         self.template = drawing.graph().source
         self.ids = drawing.ids
         self.shows = shows

@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd.language import tr
 
-from .plots import _curves, curve_name, themed
+from .plots import curve_name, curves_of, themed
 
 # a step this size against the weights is the usual sign of a healthy learning rate
 UPDATE_BAND = (1e-4, 1e-2)
@@ -25,7 +25,7 @@ def plot_training(history: Any, axes: Any = None) -> Any:
     layer panels need a history from ``fit(..., watch=True)``; without it they say so.
     ``axes``: four matplotlib axes to draw into (else a new 2×2 figure). Returns the axes.
     """
-    curves = _curves(history)
+    curves = curves_of(history)
     if not isinstance(curves, dict) or "loss" not in curves:
         raise TypeError(f"plot_training: history must be what nn.fit returned, got "
                         f"{type(history).__name__}")

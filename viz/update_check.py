@@ -24,7 +24,15 @@ import numpy as np
 
 from autograd.language import tr
 
-from .check import CheckReport, CheckRow, _close, _not_a_number, _show, _unanswered, read_number
+from .check import (
+    CheckReport,
+    CheckRow,
+    as_text,
+    close_enough,
+    not_a_number_row,
+    read_number,
+    unanswered_row,
+)
 
 
 def check_step(answers: Mapping[str, Any], old: Any, grad: Any, lr: float, *,
@@ -49,26 +57,26 @@ def check_step(answers: Mapping[str, Any], old: Any, grad: Any, lr: float, *,
         w = _for(old, name, "old", required=True)
         g = _for(grad, name, "grad", required=True)
         if given is None:
-            rows.append(_unanswered(name, "answer", None))
+            rows.append(unanswered_row(name, "answer", None))
             continue
         if isinstance(given, str):  # typed: "0,5" is 0.5; "abc" is said to be no number
             number = read_number(given)
             if number is None:
-                rows.append(_not_a_number(name, "answer", given, None))
+                rows.append(not_a_number_row(name, "answer", given, None))
                 continue
             given = number
         want = w - lr * g
-        if _close(given, want, rtol, atol):
+        if close_enough(given, want, rtol, atol):
             rows.append(CheckRow(name, "answer", given, want, True, None, ""))
             continue
         candidates = _mistakes(w, g, lr, _for(previous_grad, name, "previous_grad"),
                                _for(example_grads, name, "example_grads"))
         mistake, why = next(((m, text) for m, value, text in candidates
-                             if _close(given, value, rtol, atol)),
-                            ("other", tr("w − lr·∂L/∂w = {w} − {lr}·{g} = {want}", w=_show(w),
-                                         lr=f"{lr:g}", g=_show(g), want=_show(want))))
+                             if close_enough(given, value, rtol, atol)),
+                            ("other", tr("w − lr·∂L/∂w = {w} − {lr}·{g} = {want}", w=as_text(w),
+                                         lr=f"{lr:g}", g=as_text(g), want=as_text(want))))
         rows.append(CheckRow(name, "answer", given, want, False, mistake,
-                             f"{why} ({name} = {_show(want)})"))
+                             f"{why} ({name} = {as_text(want)})"))
     return CheckReport(rows, None)
 
 

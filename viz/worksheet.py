@@ -19,7 +19,7 @@ from autograd import Node, Value, backward_pass, forward_order
 
 from .blanks import Blank, remember
 from .check import check
-from .diagram import Diagram, _Drawing, fmt, save
+from .diagram import Diagram, Drawing, fmt, save
 
 
 class Worksheet:
@@ -115,9 +115,9 @@ def worksheet(root: Node, hide: str | list = "grads", seed: int | None = None,
     remember(root, blanks)
 
     def draw(marks: dict) -> Diagram:
-        return _Drawing(root, "circuit", "LR", True, precision, None, False, 10**9,
-                        grad_of=lambda n: grads[id(n)], who="worksheet", theme=theme,
-                        expand=True, marks=marks).graph()
+        return Drawing(root, "circuit", "LR", True, precision, None, False, 10**9,
+                       grad_of=lambda n: grads[id(n)], who="worksheet", theme=theme,
+                       expand=True, marks=marks).graph()
 
     return Worksheet(draw(sheet), draw(key), blanks, sheet, root)
 

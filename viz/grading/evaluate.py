@@ -127,13 +127,13 @@ def _check_in_child(source: str, given: dict, namespace: dict, memory_mb: int | 
             mistakes.append(row.mistake)
     if status == "wrong":
         mistakes = [m for m in mistakes if m != UNANSWERED] or [UNANSWERED]
-    from ..check import _show
+    from ..check import as_text
 
     return _verdict(
         status, mistakes=mistakes if status == "wrong" else [], printed=text,
         reports=[{"summary": report.summary(),
                   "rows": [{"label": str(r.label), "quantity": r.quantity,
-                            "given": _show(r.given)[:200], "expected": _show(r.expected)[:200],
+                            "given": as_text(r.given)[:200], "expected": as_text(r.expected)[:200],
                             "ok": bool(r.ok), "mistake": r.mistake, "verdict": r.verdict,
                             "explanation": r.explanation} for r in report.rows]}
                  for report in reports],
