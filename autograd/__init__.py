@@ -12,7 +12,10 @@
 
 __backprop_lens__ = True  # nn and viz check this: another package may be called autograd too
 
-from . import ops
+from . import (
+    graph_vjps,  # noqa: F401  (attaches each op's derivative as recorded ops)
+    ops,
+)
 from .anomaly import detect_anomaly
 from .gradcheck import (
     GradcheckError,
@@ -26,6 +29,7 @@ from .graph import (
     Backward,
     Node,
     backward_pass,
+    consumers,
     derivative_order,
     edge_grad,
     enable_grad,
@@ -61,6 +65,7 @@ __all__ = [
     "backward_pass",
     "check_ops",
     "concatenate",
+    "consumers",
     "conv2d",
     "derivative_order",
     "detect_anomaly",

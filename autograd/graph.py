@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from .ops import lookup
+
 # What is recording right now, per thread and per asyncio task (as torch.no_grad is per
 # thread): (grad enabled, scope stamped on new nodes, the anomaly checks or None; see
 # autograd.anomaly). One tuple, so recording a node reads the context once.
@@ -195,6 +197,17 @@ def record(node: Node, grad: Any, data: Any, op: str, parents: tuple, local: Any
     if anomaly is not None:  # inside detect_anomaly (autograd.anomaly)
         anomaly.recorded(node)
     return node
+
+
+def consumers(nodes: Iterable[Node]) -> dict[int, list[tuple[Node, int]]]:
+    """Who reads each node, among ``nodes``: ``(child, input index)`` pairs by the ``id`` of
+    the node read, in the order of ``nodes``. A graph's wires seen from their tail end, where
+    a gradient comes back from (the diagrams, ``explain`` and the exercise checks walk them)."""
+    found: dict[int, list[tuple[Node, int]]] = {}
+    for child in nodes:
+        for i, parent in enumerate(child.parents):
+            found.setdefault(id(parent), []).append((child, i))
+    return found
 
 
 def forward_order(root: Node) -> list[Node]:
@@ -439,8 +452,6 @@ def backpropagate_graph(root: Node, gradient: Any, accumulate: bool,
     recorded ops (the op table's ``graph_vjp``), so the result can be differentiated again.
     Returns the gradient node of every node reached, by ``id``; with ``accumulate`` they are
     also added to ``.grad``. The new nodes' scope is :class:`Backward`."""
-    from .ops import lookup
-
     interior, leaves = _reachable(root)
     if interior and _changes[0] > interior[-1]._id:
         _check_unchanged(interior)

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Node, backward_pass, edge_grad, forward_order, ops
+from autograd import consumers as graph_consumers
 from autograd.language import tr
 
 from .blanks import blanks_of
@@ -245,10 +246,7 @@ def _check(root: Node, nodes: list[Node], values: Mapping[Any, Any] | None,
     passed = backward_pass(root)
     expected = {id(n): g for n, g in passed}
     order = {id(n): k for k, (n, _) in enumerate(passed)}  # backward order: loss first
-    consumers: dict[int, list[tuple[Node, int]]] = {}
-    for child in nodes:
-        for i, parent in enumerate(child.parents):
-            consumers.setdefault(id(parent), []).append((child, i))
+    consumers = graph_consumers(nodes)
     given_grads = {id(node): (key, v, node) for key, v in (grads or {}).items()
                    if v is not None for node in [_node(key, by_label, nodes)]}
     rows: list[tuple[int, CheckRow]] = [

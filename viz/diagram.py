@@ -22,7 +22,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd import Node, derivative_order, edge_grad, forward_order
+from autograd import Node, consumers, derivative_order, edge_grad, forward_order
 from autograd.language import tr
 from autograd.ops import subscript, symbol
 
@@ -386,12 +386,7 @@ class Drawing:
                 if gate is not None and getattr(scope, "name", gate) not in wanted \
                         and gate not in wanted:
                     self.group[id(node)] = scope
-        self.consumers: dict[int, list[tuple[Node, int]]] = {id(n): [] for n in self.nodes}
-        for child in self.nodes:
-            if id(child) in self.stubs:
-                continue
-            for i, parent in enumerate(child.parents):
-                self.consumers[id(parent)].append((child, i))
+        self.consumers = consumers(n for n in self.nodes if id(n) not in self.stubs)
         # a loss is one gate when only its result is read outside it; a graph that reads its
         # inside too (a gradient recorded with create_graph=True) draws it expanded
         read_outside: dict[int, set[int]] = {}
@@ -407,16 +402,13 @@ class Drawing:
 
     def _distances(self, focus: Node, depth: int | None = None) -> dict[int, int]:
         """How many wires each node is from ``focus`` (either way), up to ``depth``."""
-        consumers: dict[int, list[Node]] = {}
-        for child in self.nodes:
-            for parent in child.parents:
-                consumers.setdefault(id(parent), []).append(child)
+        users = consumers(self.nodes)
         distance, frontier, k = {id(focus): 0}, [focus], 0
         while frontier and (depth is None or k < depth):
             k += 1
             nxt = []
             for node in frontier:
-                for other in (*node.parents, *consumers.get(id(node), ())):
+                for other in (*node.parents, *(c for c, _ in users.get(id(node), ()))):
                     if id(other) not in distance:
                         distance[id(other)] = k
                         nxt.append(other)
@@ -640,7 +632,7 @@ class Drawing:
         marks = self.marks.get(id(node), {})
         if "grad" in marks:
             pass  # a worksheet shows the node's gradient on its wires
-        elif self.show_grad and node.requires_grad and len(self.consumers[id(node)]) > 1:
+        elif self.show_grad and node.requires_grad and len(self.consumers.get(id(node), ())) > 1:
             total = self.grad_text(self.grad_of(node))  # the wires' gradients add up to this
             if total is not None:
                 color = self.grad_color(node)

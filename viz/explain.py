@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd import Node, Value, forward_order, grad, local_derivative, ops, topological_order
+from autograd import (
+    Node,
+    Value,
+    consumers,
+    forward_order,
+    grad,
+    local_derivative,
+    ops,
+    topological_order,
+)
 from autograd.language import tr
 
 from .diagram import fmt, gate_names, symbol
@@ -116,10 +125,7 @@ def explain(root: Node, leaf: Node, full: bool = False, max_paths: int = 200) ->
     if not any(n is leaf for n in nodes):
         raise ValueError("explain: root does not depend on leaf")
     names = _names(nodes)
-    consumers: dict[int, list[tuple[Node, int]]] = {id(n): [] for n in nodes}
-    for child in nodes:
-        for i, parent in enumerate(child.parents):
-            consumers[id(parent)].append((child, i))
+    users = consumers(nodes)
     paths: list[Path] = []
     stack: list[tuple[Node, list[Step]]] = [(leaf, [])]
     while stack:  # depth first over the ways forward from leaf
@@ -130,7 +136,7 @@ def explain(root: Node, leaf: Node, full: bool = False, max_paths: int = 200) ->
                 raise ValueError(f"explain: more than {max_paths} paths from {names[id(leaf)]}"
                                  f" to {names[id(root)]}; pick a node closer to the root")
             continue
-        for child, i in reversed(consumers[id(node)]):
+        for child, i in reversed(users.get(id(node), ())):
             step = Step(names[id(node)], names[id(child)], _formula(child, i, names),
                         local_derivative(child, i),
                         passes_on=child.op == "+" or (child.op == "-" and i == 0))
