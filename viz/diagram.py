@@ -26,6 +26,7 @@ from autograd import Node, consumers, derivative_order, edge_grad, forward_order
 from autograd.language import tr
 from autograd.ops import subscript, symbol
 
+from .picture import Picture, to_dot
 from .render import DOT_TIMEOUT, render_bytes
 from .theme import THEMES, Theme, get_theme
 
@@ -41,6 +42,7 @@ class Diagram(graphviz.Digraph):
     its text below legibility."""
 
     theme: Theme = THEMES["notebook"]
+    picture: Picture | None = None  # what it shows, as boxes and wires (viz.picture)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
         svg = render_bytes(self, "svg").decode("utf-8")
@@ -110,13 +112,14 @@ def draw_graph(root: Node, style: str = "circuit", rankdir: str = "LR", show_gra
             raise ValueError("draw_graph: color_by='grad' needs gradients: call backward() "
                              "on the root first")
         fill, legend = _grad_shades(root)
-    graph = Drawing(root, style, rankdir, show_grad, precision, model, collapse,
-                    max_nodes, max_long_wires=max_long_wires, theme=theme,
-                    expand=expand, focus=focus, depth=depth, summary=summary, fill=fill,
-                    marks=None if check is None else check.marks()).graph()
+    drawing = Drawing(root, style, rankdir, show_grad, precision, model, collapse,
+                      max_nodes, max_long_wires=max_long_wires, theme=theme,
+                      expand=expand, focus=focus, depth=depth, summary=summary, fill=fill,
+                      marks=None if check is None else check.marks())
+    pic = drawing.picture()
     if fill is not None:
-        graph.node("grad_legend", legend, shape="plaintext")
-    return graph
+        pic.box("grad_legend", legend, shape="plaintext")
+    return drawing.graph(pic)
 
 
 def _backward_look(node: Node) -> dict[str, str]:
@@ -498,26 +501,37 @@ class Drawing:
 
     # ---------------------------------------------------------------- building the picture
 
-    def graph(self) -> graphviz.Digraph:
+    def picture(self) -> Picture:
+        """What the diagram shows, as boxes and wires (``viz.picture``)."""
         t = self.theme
-        g = Diagram(graph_attr={"rankdir": self.rankdir, "fontname": "Helvetica",
-                                "nodesep": f"{t.nodesep:g}", "ranksep": f"{t.ranksep:g}",
-                                "ordering": "in"},  # operands in argument order
-                    node_attr={"fontname": "Helvetica", "fontsize": f"{t.node_font:g}",
-                               "penwidth": f"{t.pen:g}"},
-                    edge_attr={"fontname": "Helvetica", "fontsize": f"{t.wire_font:g}",
-                               "arrowsize": f"{t.arrow:g}", "penwidth": f"{t.pen:g}"})
-        g.theme = t
+        pic = Picture(graph_attrs={"rankdir": self.rankdir, "fontname": "Helvetica",
+                                   "nodesep": f"{t.nodesep:g}", "ranksep": f"{t.ranksep:g}",
+                                   "ordering": "in"},  # operands in argument order
+                      node_attrs={"fontname": "Helvetica", "fontsize": f"{t.node_font:g}",
+                                  "penwidth": f"{t.pen:g}"},
+                      edge_attrs={"fontname": "Helvetica", "fontsize": f"{t.wire_font:g}",
+                                  "arrowsize": f"{t.arrow:g}", "penwidth": f"{t.pen:g}"},
+                      cluster_attrs=lambda path: {  # a module: layer 1 above layer 2
+                          "label": path, "style": "rounded,dashed", "color": "#888888",
+                          "fontcolor": "#555555", "fontsize": f"{t.wire_font:g}"},
+                      cluster_order=self.module_order, nested=_cluster_parts)
         if self.collapse:
-            self._collapsed(g)
+            self._collapsed(pic)
         elif self.style == "circuit":
-            self._circuit(g)
+            self._circuit(pic)
         else:
-            self._record(g)
+            self._record(pic)
         if any(derivative_order(n) for n in self.nodes):
             words = html.escape(tr("red gates: the backward pass, recorded (create_graph=True)"))
-            g.node("backward_legend", f'<<font color="{RED}">{words}</font>>',
-                   shape="plaintext")
+            pic.box("backward_legend", f'<<font color="{RED}">{words}</font>>',
+                    shape="plaintext")
+        return pic
+
+    def graph(self, pic: Picture | None = None) -> Diagram:
+        """The diagram written from ``pic`` (by default, :meth:`picture`)."""
+        pic = self.picture() if pic is None else pic
+        g = to_dot(pic, Diagram())
+        g.theme, g.picture = self.theme, pic
         return g
 
     def _container(self, node: Node) -> str | None:
@@ -526,32 +540,6 @@ class Drawing:
             return self.modules[id(node.scope)]
         return self.param_modules.get(id(node))  # a parameter: its module's cluster
 
-    def _emit_clustered(self, g: graphviz.Digraph, items: list[tuple[str | None, Callable]]):
-        """Add node statements, each inside the nested clusters its module path names."""
-        tree: dict = {}
-        for path, add in items:
-            where = tree
-            for part in _cluster_parts(path):
-                where = where.setdefault(part, {})
-            where.setdefault(None, []).append(add)
-
-        order = {name: k for k, name in enumerate(self.module_order)}
-
-        def fill(graph, level: dict, prefix: str) -> None:
-            for add in level.get(None, []):
-                add(graph)
-            keys = [k for k in level if k is not None]
-            keys.sort(key=lambda k: order.get(f"{prefix}.{k}" if prefix else k, len(order)))
-            for key in keys:  # clusters in the model's order: layer 1 above layer 2
-                sub = level[key]
-                full = f"{prefix}.{key}" if prefix else key
-                with graph.subgraph(name=f"cluster_{full}") as c:
-                    c.attr(label=full, style="rounded,dashed", color="#888888",
-                           fontcolor="#555555", fontsize=f"{self.theme.wire_font:g}")
-                    fill(c, sub, full)
-
-        fill(g, tree, "")
-
     def _node_id(self, node: Node) -> str:
         """The drawn node a graph node is part of: its own, or its group's gate."""
         scope = self.group.get(id(node))
@@ -559,8 +547,7 @@ class Drawing:
             return self.ids[id(node)]
         return self.gate_ids.setdefault(id(scope), f"gate{len(self.gate_ids)}")
 
-    def _circuit(self, g: graphviz.Digraph) -> None:
-        items = []
+    def _circuit(self, pic: Picture) -> None:
         gates_drawn: set[int] = set()
         for node in self.nodes:
             scope = self.group.get(id(node))
@@ -569,32 +556,25 @@ class Drawing:
                     gates_drawn.add(id(scope))
                     attrs = {"shape": "box", "style": "filled,rounded,bold",
                              "fillcolor": "#eef2f7", "margin": "0.08"}
-                    gid = self._node_id(node)
-                    items.append((self._container(node), lambda c, gid=gid, text=scope.gate,
-                                  attrs=attrs: c.node(gid, text, **attrs)))
+                    pic.box(self._node_id(node), scope.gate, self._container(node), **attrs)
                 continue
             nid = self.ids[id(node)]
             path = self._container(node)
             fill = self.fill(node)
             if id(node) in self.stubs:  # the rest of the graph, not drawn
                 name = self.name(node)
-                items.append((path, lambda c, nid=nid, name=name: c.node(
-                    nid, f"⋯ {name}" if name else "⋯", shape="plaintext",
-                    fontcolor="#777777")))
+                pic.box(nid, f"⋯ {name}" if name else "⋯", path, shape="plaintext",
+                        fontcolor="#777777")
             elif node.parents:
                 text = self.gate_name(node)
                 shape = "circle" if len(text) <= 3 else "box"
-                attrs = {"shape": shape, "style": "filled,rounded" if shape == "box"
-                         else "filled", "fillcolor": fill, "fixedsize": "false",
-                         "width": "0.35", "height": "0.35", "margin": "0.04",
-                         **_backward_look(node)}
-                items.append((path, lambda c, nid=nid, text=text, attrs=attrs:
-                              c.node(nid, text, **attrs)))
+                pic.box(nid, text, path, shape=shape,
+                        style="filled,rounded" if shape == "box" else "filled",
+                        fillcolor=fill, fixedsize="false", width="0.35", height="0.35",
+                        margin="0.04", **_backward_look(node))
             else:
-                items.append((path, lambda c, nid=nid, node=node, fill=fill:
-                              c.node(nid, self._leaf_label(node), shape="plaintext",
-                                     style="filled", fillcolor=fill)))
-        self._emit_clustered(g, items)
+                pic.box(nid, self._leaf_label(node), path, shape="plaintext", style="filled",
+                        fillcolor=fill)
         wires: dict[tuple, list] = {}  # (from, to[, input]) -> [value node, gradient, colour]
         for child in self.nodes:
             if id(child) in self.stubs:
@@ -614,15 +594,14 @@ class Drawing:
                 key = (tail, head) if head.startswith("gate") else (tail, head, i)
                 wires[key] = [parent, grad, self.grad_color(child)]
         for (tail, head, *_), (node, grad, color) in wires.items():
-            g.edge(tail, head, label=self.wire_label(node, grad, color))
+            pic.wire(tail, head, self.wire_label(node, grad, color))
         if not any(n is self.root for n in self.nodes) or id(self.root) in self.stubs:
             return  # the output is outside the part drawn
         out = self._node_id(self.root) + "_out"
         name = self.name(self.root) or "out"
-        g.node(out, html.escape(name), shape="plaintext")
-        g.edge(self._node_id(self.root), out,
-               label=self.wire_label(self.root, self.grad_of(self.root),
-                                     self.grad_color(self.root)))
+        pic.box(out, html.escape(name), shape="plaintext")
+        pic.wire(self._node_id(self.root), out,
+                 self.wire_label(self.root, self.grad_of(self.root), self.grad_color(self.root)))
 
     def _leaf_label(self, node: Node) -> str:
         text = html.escape(self.name(node))
@@ -639,10 +618,9 @@ class Drawing:
                 text += f'<br/><font color="{color}">Σ {html.escape(total)}</font>'
         return f"<{text}>"
 
-    def _record(self, g: graphviz.Digraph) -> None:
+    def _record(self, pic: Picture) -> None:
         """micrograd's picture: one box per node, name | data | grad, and each op as an
         ellipse in front of its result."""
-        items = []
         for node in self.nodes:
             nid = self.ids[id(node)]
             path = self._container(node)
@@ -657,21 +635,18 @@ class Drawing:
             row = "".join(f"<td>{c}</td>" for c in cells)
             label = (f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="4" '
                      f'bgcolor="{self.fill(node)}"><tr>{row}</tr></table>>')
-            items.append((path, lambda c, nid=nid, label=label:
-                          c.node(nid, label, shape="plaintext", margin="0")))
+            pic.box(nid, label, path, shape="plaintext", margin="0")
             if node.parents and id(node) not in self.stubs:
-                items.append((path, lambda c, nid=nid, node=node:
-                              c.node(nid + "_op", self.gate_name(node), shape="ellipse",
-                                     width="0.3", height="0.3", **_backward_look(node))))
-        self._emit_clustered(g, items)
+                pic.box(nid + "_op", self.gate_name(node), path, shape="ellipse", width="0.3",
+                        height="0.3", **_backward_look(node))
         for node in self.nodes:
             nid = self.ids[id(node)]
             if node.parents and id(node) not in self.stubs:
-                g.edge(nid + "_op", nid)
+                pic.wire(nid + "_op", nid)
                 for parent in node.parents:
-                    g.edge(self.ids[id(parent)], nid + "_op")
+                    pic.wire(self.ids[id(parent)], nid + "_op")
 
-    def _collapsed(self, g: graphviz.Digraph) -> None:
+    def _collapsed(self, pic: Picture) -> None:
         """One node per top-level module of the model; other nodes as they are."""
         group: dict[int, str] = {}
         for node in self.nodes:
@@ -685,12 +660,12 @@ class Drawing:
             if key is not None:
                 if key not in drawn:
                     count = sum(1 for v in group.values() if v == key)
-                    g.node("m_" + key, f"{key}\\n{count} nodes", shape="box3d")
+                    pic.box("m_" + key, f"{key}\\n{count} nodes", shape="box3d")
                     drawn.add(key)
             else:
-                g.node(self.ids[id(node)], self.gate_name(node) if node.parents
-                       else self.name(node) or " ", shape="circle" if node.parents
-                       else "plaintext")
+                pic.box(self.ids[id(node)], self.gate_name(node) if node.parents
+                        else self.name(node) or " ", shape="circle" if node.parents
+                        else "plaintext")
         wires: dict[tuple, list] = {}  # one wire per value entering or leaving a module
         for child in self.nodes:
             for i, parent in enumerate(child.parents):
@@ -712,17 +687,16 @@ class Drawing:
             per_pair.setdefault((a, b), []).append(wire)
         for (a, b), carried in per_pair.items():
             if len(carried) > COLLAPSED_WIRES:  # too many to read: one wire, with the count
-                g.edge(a, b, label=f"{len(carried)} values", penwidth="2")
+                pic.wire(a, b, f"{len(carried)} values", penwidth="2")
                 continue
             for parent, grad in carried:
-                g.edge(a, b, label=self.wire_label(parent, grad))
+                pic.wire(a, b, self.wire_label(parent, grad))
         if self.root_drawn():
             root_id = ("m_" + group[id(self.root)]) if id(self.root) in group \
                 else self.ids[id(self.root)]
-            g.node(root_id + "_out", html.escape(self.name(self.root) or "out"),
-                   shape="plaintext")
-            g.edge(root_id, root_id + "_out",
-                   label=self.wire_label(self.root, self.grad_of(self.root)))
+            pic.box(root_id + "_out", html.escape(self.name(self.root) or "out"),
+                    shape="plaintext")
+            pic.wire(root_id, root_id + "_out", self.wire_label(self.root, self.grad_of(self.root)))
 
     def root_drawn(self) -> bool:
         return any(n is self.root for n in self.nodes) and id(self.root) not in self.stubs

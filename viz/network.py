@@ -13,6 +13,7 @@ from autograd.language import tr
 from autograd.ops import subscript, superscript, symbol
 
 from .diagram import RED, Diagram, fmt
+from .picture import Picture, to_dot
 from .theme import get_theme
 
 MAX_DRAWN = 10  # neurons per column drawn one by one; a wider column is summarized
@@ -38,19 +39,21 @@ def draw_network(model: Any, precision: int = 3, theme: Any = None,
     """
     t = get_theme(theme)
     columns = _columns(model, small=t.node_font * 0.8)
-    g = Diagram(graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "ranksep": "1.6",
-                            "nodesep": "0.35", "ordering": "in"},
-                node_attr={"fontname": "Helvetica", "fontsize": f"{t.node_font:g}",
-                           "penwidth": f"{t.pen:g}"},
-                edge_attr={"fontname": "Helvetica", "fontsize": f"{t.wire_font * 0.85:g}",
-                           "arrowsize": f"{t.arrow * 0.8:g}", "penwidth": f"{t.pen * 0.8:g}"})
-    g.theme = t
+    titles = {f"col{c}": column.title for c, column in enumerate(columns)}
+    pic = Picture(graph_attrs={"rankdir": rankdir, "fontname": "Helvetica", "ranksep": "1.6",
+                               "nodesep": "0.35", "ordering": "in"},
+                  node_attrs={"fontname": "Helvetica", "fontsize": f"{t.node_font:g}",
+                              "penwidth": f"{t.pen:g}"},
+                  edge_attrs={"fontname": "Helvetica", "fontsize": f"{t.wire_font * 0.85:g}",
+                              "arrowsize": f"{t.arrow * 0.8:g}",
+                              "penwidth": f"{t.pen * 0.8:g}"},
+                  cluster_attrs=lambda path: {"label": titles[path], "color": "white",
+                                              "fontcolor": "#555555"},
+                  cluster_order=list(titles))
     for c, column in enumerate(columns):
-        with g.subgraph(name=f"cluster_col{c}") as sub:
-            sub.attr(label=column.title, color="white", fontcolor="#555555")
-            for unit in column.units:
-                sub.node(unit["id"], unit["label"], shape=unit.get("shape", "circle"),
-                         width="0.6", fixedsize="false")
+        for unit in column.units:
+            pic.box(unit["id"], unit["label"], f"col{c}", shape=unit.get("shape", "circle"),
+                    width="0.6", fixedsize="false")
     for column in columns:
         for unit in column.units:
             for source, weight, grad, name in unit.get("inputs", []):
@@ -62,7 +65,9 @@ def draw_network(model: Any, precision: int = 3, theme: Any = None,
                 label = f"<{'<br/>'.join(rows)}>" if rows else ""
                 # decorate: a line from each label to its own wire, so that no number can be
                 # read as another wire's where wires cross
-                g.edge(source, unit["id"], label=label, labelfloat="false", decorate="true")
+                pic.wire(source, unit["id"], label, labelfloat="false", decorate="true")
+    g = to_dot(pic, Diagram())
+    g.theme, g.picture = t, pic
     return g
 
 
