@@ -47,7 +47,7 @@ from .opcheck import OpCheckReport, OpCheckRow, check_ops
 from .select import maximum, minimum, where
 from .spatial import avg_pool2d, conv2d, max_pool2d, pad
 from .tensor import Tensor, concatenate, stack, tensor_op
-from .value import Constant, Value, value_op
+from .value import Constant, Value, replay, value_op
 
 __all__ = [
     "MAX_HESSIAN",
@@ -87,6 +87,7 @@ __all__ = [
     "numerical_grad",
     "ops",
     "pad",
+    "replay",
     "set_language",
     "stack",
     "tensor_op",

@@ -32,6 +32,21 @@ class _Number:
             return math.inf
 
     @staticmethod
+    def power(a: float, p: float) -> float:
+        """a ** p, with ±inf where it overflows or where 0 is raised to p < 0 (IEEE 754, as
+        numpy and PyTorch)."""
+        try:
+            return a**p
+        except OverflowError:
+            return math.copysign(math.inf, a) if a < 0 and p % 2 == 1 else math.inf
+        except ZeroDivisionError:  # 0.0 ** p, p < 0
+            return math.copysign(math.inf, a) if p % 2 == 1 else math.inf
+
+    @staticmethod
+    def zeros_like(x: float) -> float:
+        return 0.0
+
+    @staticmethod
     def sign(x: float) -> float:
         return 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else x  # nan stays nan
 
@@ -99,6 +114,11 @@ def _heaviside(x: np.ndarray, at_zero: float) -> np.ndarray:
     return np.heaviside(x, at_zero).astype(x.dtype, copy=False)  # (pixels stay integers)
 
 
+def _power(a: np.ndarray, p: Any) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.power(a, p)
+
+
 def _check(ok: np.ndarray, op: str, domain: str, x: np.ndarray) -> None:
     if not ok.all():
         bad = x[~ok]
@@ -113,4 +133,5 @@ ARRAY = SimpleNamespace(
     tanh=np.tanh, sin=np.sin, cos=np.cos, arctan=np.arctan, log=np.log, sqrt=np.sqrt,
     exp=np.exp, log1p=np.log1p, expm1=np.expm1, abs=np.abs, sign=np.sign, where=np.where,
     maximum=np.maximum, minimum=np.minimum, isnan=np.isnan, clip=np.clip,
-    heaviside=_heaviside, between=_between, divide=_divide, check=_check)
+    heaviside=_heaviside, between=_between, divide=_divide, check=_check, power=_power,
+    zeros_like=np.zeros_like)

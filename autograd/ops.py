@@ -7,8 +7,8 @@ it is defined and smooth, its convention at a kink, a numpy reference for the te
 the PyTorch function that computes the same thing. For each function of one number (tanh,
 sigmoid, relu...) it also holds the math, once: the value (``forward``) and, beside it, the
 derivative (``slope``), which :class:`autograd.Value` applies to a float and
-:class:`autograd.Tensor` to an array. The arithmetic operators and the array ops keep their
-math in their methods, value and derivative side by side.
+:class:`autograd.Tensor` to an array. Operators of two operands (+ − × ÷, a ** b) and
+the array ops keep their math in their methods, value and derivative side by side.
 
 The renderer, ``explain``, the expression parser, ``nn.activations`` and the tests all read
 the table; a test fails when an op is missing here, or when Value and Tensor do not both
@@ -130,7 +130,9 @@ _unary("neg", "−", "−1", np.negative, "torch.neg", method="__neg__",
        forward=lambda x, m: -x, slope=lambda x, y, m: -1.0)
 _unary("**n", "xⁿ", "{n}·{a}^({n}−1)", lambda x, n: np.power(x, n), "torch.pow",
        method="__pow__", params={"n": 2.0}, kinks=(0.0,),
-       convention="at x = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1")
+       convention="at x = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1",
+       forward=lambda x, m, n: m.power(x, n),
+       slope=lambda x, y, m, n: m.zeros_like(x) if n == 0 else n * m.power(x, n - 1))
 _unary("exp", "exp", "exp({a})", np.exp, "torch.exp",
        forward=lambda x, m: m.exp(x), slope=lambda x, y, m: y)
 _unary("log", "log", "1/{a}", np.log, "torch.log", domain=(0.0, INF),

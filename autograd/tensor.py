@@ -251,16 +251,7 @@ class Tensor(Node):
             return NotImplemented
         n = float(exponent)
         _check_power(a, n, f"Tensor ** {n!r}")
-        with np.errstate(over="ignore"):  # overflow gives inf (docs/reference/engine.md)
-            r = np.power(a, n)
-
-        def vjp(g: np.ndarray) -> np.ndarray:
-            if n == 0:
-                return np.zeros_like(g)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                return g * (n * np.power(a, n - 1))  # 0 ** (n-1) at 0 < n < 1: inf, as Value
-
-        return result_node(r, f"**{int(n) if n.is_integer() else n!r}", (self,), [vjp])
+        return _apply(self, "**n", f"**{int(n) if n.is_integer() else n!r}", n=n)
 
     def __neg__(self) -> Tensor:
         return _apply(self, "neg")
@@ -697,9 +688,10 @@ _ONES = {((), np.dtype(t)): np.ones((), t) for t in (np.float16, np.float32, np.
 _add_up, _row_max = np.add.reduce, np.maximum.reduce
 
 
-def _apply(t: Tensor, op: str, **params: Any) -> Tensor:
+def _apply(t: Tensor, op: str, name: str | None = None, **params: Any) -> Tensor:
     """The op table's row ``op`` applied to each element of ``t``: its value, and a VJP that
-    multiplies by its derivative (computed when the backward pass asks)."""
+    multiplies by its derivative (computed when the backward pass asks); the node is named
+    ``name``, by default ``op``."""
     row = OPS[op]
     x = t._data
     y = row.forward(x, ARRAY, **params)
@@ -708,7 +700,7 @@ def _apply(t: Tensor, op: str, **params: Any) -> Tensor:
     def vjp(g: np.ndarray) -> np.ndarray:
         return (g * slope(x, y, ARRAY, **params)).astype(x.dtype, copy=False)
 
-    return result_node(y, op, (t,), [vjp], how=params or None)
+    return result_node(y, name or op, (t,), [vjp], how=params or None)
 
 
 class VJPs(list):

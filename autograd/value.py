@@ -15,7 +15,8 @@ from typing import Any, Union
 
 from .elementwise import NUMBER
 from .graph import Node, record
-from .ops import OPS
+from .ops import OPS, lookup
+from .ops import exponent as exponent_of
 
 Number = Union[int, float, Real]  # noqa: UP007 - a runtime alias, kept for 3.10
 
@@ -84,8 +85,8 @@ class Value(Node):
             a, b = self._data, exponent._data
             if a <= 0:
                 raise ValueError(f"{a!r} ** Value: a Value exponent needs a positive base")
-            r = _power(a, b)
-            local = (b * _power(a, b - 1), r * math.log(a))
+            r = NUMBER.power(a, b)
+            local = (b * NUMBER.power(a, b - 1), r * math.log(a))
             return record(_new(Value), 0.0, r, "**", (self, exponent), local)
         if not isinstance(exponent, Real):
             return NotImplemented
@@ -94,12 +95,7 @@ class Value(Node):
             raise ValueError(f"{a!r} ** {n!r}: a negative base to a non-integer power is not real")
         if a == 0 and n < 0:
             raise ZeroDivisionError(f"0.0 ** {n!r}: zero to a negative power")
-        r = _power(a, n)
-        if a == 0:  # d/da a**n at a = 0: 0 for n = 0 or n > 1, 1 for n = 1, inf for 0 < n < 1
-            derivative = 0.0 if n == 0 or n > 1 else 1.0 if n == 1 else math.inf
-        else:
-            derivative = n * _power(a, n - 1)  # not n·r/a, which underflows for tiny a
-        return record(_new(Value), 0.0, r, f"**{_short(n)}", (self,), (derivative,))
+        return _apply(self, "**n", f"**{_short(n)}", n=n)  # (the row: value and derivative)
 
     @staticmethod
     def sum(terms: Iterable[Value | Number]) -> Value:
@@ -347,22 +343,41 @@ def _data_of(x: object) -> float | None:
     return x if isinstance(x, Real) else None
 
 
-def _apply(x: Value, op: str, **params: Any) -> Value:
+def _apply(x: Value, op: str, name: str | None = None, **params: Any) -> Value:
     """The op table's row ``op`` applied to ``x``: its value, and its derivative recorded as
-    the local derivative."""
+    the local derivative (the node is named ``name``, by default ``op``)."""
     row = OPS[op]
     a = x._data
     y = row.forward(a, NUMBER, **params)
-    return record(_new(Value), 0.0, y, op, (x,), (row.slope(a, y, NUMBER, **params),))
-
-
-def _power(a: float, n: float) -> float:
-    """a ** n, ±inf where it overflows (IEEE 754, as numpy and PyTorch)."""
-    try:
-        return a**n
-    except OverflowError:
-        return math.copysign(math.inf, a) if a < 0 and n % 2 == 1 else math.inf
+    return record(_new(Value), 0.0, y, name or op, (x,), (row.slope(a, y, NUMBER, **params),))
 
 
 def _short(n: float) -> str:
     return str(int(n)) if n.is_integer() else repr(n)
+
+
+def replay(nodes: Sequence[Node], moved: dict[int, float]) -> dict[int, Value] | None:
+    """The same graph of Values computed again, with some inputs changed: ``nodes`` in
+    forward order (``autograd.forward_order``), ``moved`` the new data of some leaves (by
+    ``id``). Returns the new node of each (by the old one's ``id``), or None if an op cannot
+    be replayed (a custom op, or one whose parameters were not recorded). What the
+    exercise checks and the explorer's nudges use to see what a change would do."""
+    new: dict[int, Value] = {}
+    for n in nodes:
+        if not n.parents:
+            new[id(n)] = Value(moved.get(id(n), n.data), label=n.label)
+            continue
+        args = [new[id(p)] for p in n.parents]
+        op, power = lookup(n.op), exponent_of(n.op)
+        if op is None or (op.params and power is None) or getattr(n, "forward", None):
+            return None
+        if power is not None:
+            out = args[0] ** float(power)
+        elif n.op == "+" and len(args) != 2:
+            out = Value.sum(args)
+        elif op.kind == "binary" or op.method == "__neg__":
+            out = getattr(args[0], op.method)(*args[1:])
+        else:
+            out = getattr(args[0], op.method)()
+        new[id(n)] = out
+    return new

@@ -126,3 +126,19 @@ def activation_name(value: Any, who: str) -> Any:
 def display_name(activation: Any) -> str:
     """How a layer's summary names its activation: the name given, or the function's name."""
     return activation if isinstance(activation, str) else getattr(activation, "__name__", "?")
+
+
+def activation_of(module: Any) -> str | None:
+    """The name of the activation an activation module applies (``"linear"`` for
+    Identity), None for any other module: how a layer's health finds its activation."""
+    if isinstance(module, Identity):
+        return "linear"
+    if isinstance(module, _Elementwise):
+        return module.method
+    if isinstance(module, LeakyReLU):
+        return "leaky_relu"
+    if isinstance(module, ELU):
+        return "elu"
+    if isinstance(module, Softmax):
+        return "softmax"
+    return None

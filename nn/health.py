@@ -37,6 +37,7 @@ import numpy as np
 
 from autograd import Node, Tensor, Value
 
+from .activations import activation_of
 from .checks import positive_int
 from .module import Module
 from .optim import Optimizer
@@ -44,10 +45,6 @@ from .optim import Optimizer
 STATS = ("act_mean", "act_std", "saturated", "dead", "grad_norm", "grad_std", "update_ratio")
 TANH_FLAT = math.sqrt(0.9)  # |tanh| above it: tanh' = 1 - tanh² < 0.1
 SIGMOID_FLAT = (1 - math.sqrt(0.9)) / 2  # σ below it or above 1 - it: σ' < 0.025
-_ACTIVATION_MODULES = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh",
-                       "LeakyReLU": "leaky_relu", "ELU": "elu", "Softplus": "softplus",
-                       "Identity": "linear", "Softmax": "softmax", "Step": "step",
-                       "Sign": "sign"}
 
 
 class _Layer:
@@ -80,8 +77,8 @@ def watched_layers(model: Module) -> list[_Layer]:
             continue
         output, kind = module, _kind(module)
         after = children[k + 1][1] if k + 1 < len(children) else None
-        if after is not None and type(after).__name__ in _ACTIVATION_MODULES:
-            output, kind = after, _ACTIVATION_MODULES[type(after).__name__]
+        if activation_of(after) is not None:
+            output, kind = after, activation_of(after)
         found.append(_Layer(name, module, output, kind))
     if not found:
         raise ValueError(f"Recorder: {type(model).__name__} has no parameters to watch")

@@ -116,13 +116,15 @@ def test_each_function_of_one_number_is_written_once():
     and Tensor's methods apply (they hold no math of their own for it)."""
     import inspect
 
-    rules = [op for op in ops.OPS.values() if op.kind == "elementwise" and op.name != "**n"]
+    rules = [op for op in ops.OPS.values() if op.kind == "elementwise"]
     for op in rules:
         assert op.forward is not None and op.slope is not None, op.name
         for cls in (Value, Tensor):
             source = inspect.getsource(getattr(cls, op.method))
             body = source.split('"""')[-1] if '"""' in source else source.split(":", 1)[1]
             assert f'_apply(self, "{op.name}"' in body, (cls.__name__, op.name)
+            if op.name == "**n":  # an operator: its domain is checked first, then the row
+                body = body.split(f'_apply(self, "{op.name}"')[0].split("float(exponent)")[1]
             assert "np." not in body and "math." not in body, (cls.__name__, op.name)
 
 

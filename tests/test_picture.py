@@ -96,3 +96,46 @@ def test_tensor_pictures_too():
     d = viz.draw_graph(y)
     assert to_dot(d.picture, Diagram()).source == d.source
     assert any("Σ" == b.label for b in d.picture.boxes)
+
+
+# ---------------------------------------------------------------- the queries pictures share
+
+
+def test_consumers_says_who_reads_each_node():
+    import autograd
+
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    p = a * b
+    y = p + a
+    users = autograd.consumers(autograd.forward_order(y))
+    assert [(c is p, i) for c, i in users[id(a)]] == [(True, 0), (False, 1)]
+    assert [c for c, _ in users[id(a)]][1] is y
+    assert users[id(b)] == [(p, 1)] and id(y) not in users
+
+
+def test_replay_computes_the_graph_again_with_an_input_moved():
+    import math
+
+    import autograd
+
+    a = Value(2.0, label="a")
+    y = (a * a).tanh() + a**3 - a.relu() / 4
+    new = autograd.replay(autograd.forward_order(y), {id(a): 3.0})
+    assert new[id(y)].data == math.tanh(9.0) + 27.0 - 3.0 / 4
+    assert new[id(a)].data == 3.0 and a.data == 2.0  # the original is untouched
+    custom = autograd.value_op(a.data * 2, "double", [a], [2.0])
+    assert autograd.replay(autograd.forward_order(custom), {}) is None  # not replayable
+
+
+def test_an_activation_module_is_known_by_its_class_not_its_name():
+    from nn.activations import activation_of
+
+    assert [activation_of(m) for m in (nn.ReLU(), nn.Tanh(), nn.LeakyReLU(0.1), nn.ELU(),
+                                       nn.Softmax(), nn.Identity(), nn.Sigmoid())] == [
+        "relu", "tanh", "leaky_relu", "elu", "softmax", "linear", "sigmoid"]
+
+    class ReLU(nn.Module):  # a user's module that happens to share the name
+        def forward(self, x):
+            return x
+
+    assert activation_of(ReLU()) is None and activation_of(nn.Dense(2, input_dim=2)) is None

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, backward_pass, edge_grad, forward_order, ops
+from autograd import Node, backward_pass, edge_grad, forward_order, ops, replay
 from autograd import consumers as graph_consumers
 from autograd.language import tr
 
@@ -528,7 +528,7 @@ def _stale(root: Node, nodes: list[Node], node: Node, given: Any, expected: dict
         moved = p.data - lr * expected[id(p)]
         if close_enough(given, _chain_with(order, root, node, p, moved), rtol, atol):
             return _name(p, None)  # the lab's loop: the old forward, the new weight
-        replayed = replay_graph(nodes, {id(p): moved})
+        replayed = replay(nodes, {id(p): moved})
         if replayed is None:
             return None
         new_root, new_node = replayed[id(root)], replayed.get(id(node))
@@ -554,33 +554,6 @@ def _chain_with(order: list[Node], root: Node, node: Node, p: Node, moved: float
                 local = moved
             g[id(parent)] = g.get(id(parent), 0.0) + local * gn
     return g.get(id(node), 0.0)
-
-
-def replay_graph(nodes: list[Node], moved: dict[int, float]) -> dict[int, Node] | None:
-    """The same graph of Values computed again, with some inputs changed; None if an op
-    cannot be replayed (a custom op, or one whose parameters were not recorded)."""
-    from autograd import Value
-
-    new: dict[int, Node] = {}
-    for n in nodes:
-        if not n.parents:
-            new[id(n)] = Value(moved.get(id(n), n.data), label=n.label)
-            continue
-        args = [new[id(p)] for p in n.parents]
-        op = ops.lookup(n.op)
-        exponent = ops.exponent(n.op)
-        if op is None or (op.params and exponent is None) or getattr(n, "forward", None):
-            return None
-        if exponent is not None:
-            out = args[0] ** float(exponent)
-        elif n.op == "+" and len(args) != 2:
-            out = Value.sum(args)
-        elif op.kind == "binary" or op.method == "__neg__":
-            out = getattr(args[0], op.method)(*args[1:])
-        else:
-            out = getattr(args[0], op.method)()
-        new[id(n)] = out
-    return new
 
 
 def _factors_above(node: Node, expected: dict, consumers: dict) -> list[tuple]:

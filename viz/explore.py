@@ -19,7 +19,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd import Node, Value, backward_pass, edge_grad, forward_order, local_derivative, ops
+from autograd import (
+    Node,
+    Value,
+    backward_pass,
+    edge_grad,
+    forward_order,
+    local_derivative,
+    ops,
+    replay,
+)
 from autograd.language import get_language, tr
 
 from .check import RIGHT_COLOUR, WRONG_COLOUR
@@ -235,13 +244,12 @@ def _nudges(root: Node, nodes: list[Node], ids: dict, grads: dict,
     each ε, and the change measured by computing the graph again."""
     if not isinstance(root, Value) or len(nodes) > NUDGE_NODES:
         return {}
-    from .check import replay_graph
 
     found = {}
     for leaf in [n for n in nodes if not n.parents and n.requires_grad]:
         changes = {}
         for eps in EPSILONS:
-            replayed = replay_graph(nodes, {id(leaf): leaf.data + eps})
+            replayed = replay(nodes, {id(leaf): leaf.data + eps})
             if replayed is None:
                 return {}
             measured = replayed[id(root)].data - root.data

@@ -11,6 +11,8 @@ import numpy as np
 
 from autograd.language import tr
 from autograd.ops import subscript, superscript, symbol
+from nn import MLP, Concatenate, Identity, Layer, Neuron
+from nn.activations import activation_of
 
 from .diagram import RED, Diagram, fmt
 from .picture import Picture, to_dot
@@ -129,28 +131,25 @@ def dense_layers(model: Any) -> list[dict]:
         raise TypeError(f"draw_network: {type(model).__name__} has no dense layers to draw; "
                         "it draws nn.MLP, nn.Layer, nn.Neuron and nn.Sequential of Dense/Linear")
     layers: list[dict] = []
-    pending_act = None
     for module in _sequence(model):
-        kind = type(module).__name__
         if "W" in vars(module) and hasattr(module, "b") and module.W.ndim == 2:
             layers.append(_tensor_layer(module, getattr(module, "activation", None)))
-        elif kind == "Concatenate":
+        elif isinstance(module, Concatenate):
             dense = [br for br in module.branches if "W" in vars(br)]
-            passes = any(type(br).__name__ == "Identity" for br in module.branches)
+            passes = any(isinstance(br, Identity) for br in module.branches)
             if len(dense) != 1:
                 raise TypeError("draw_network: a Concatenate is drawn when it joins one dense "
                                 "layer and the input (seed 004's skip connection)")
             layer = _tensor_layer(dense[0], getattr(dense[0], "activation", None))
             layer["then_skip"] = passes
             layers.append(layer)
-        elif hasattr(module, "method") or kind in ("Identity", "Softmax"):
-            pending_act = getattr(module, "method", None) or kind.lower()
-            if layers and not layers[-1]["act"]:
-                layers[-1]["act"] = pending_act
+        elif activation_of(module) is not None:  # it names the activation of the layer before
+            if layers and not layers[-1]["act"] and activation_of(module) != "linear":
+                layers[-1]["act"] = activation_of(module)
         else:
-            raise TypeError(f"draw_network: cannot draw a {kind} layer; it draws Dense/Linear, "
-                            "activations and Concatenate (viz.draw_graph draws any network, "
-                            "convolutions included)")
+            raise TypeError(f"draw_network: cannot draw a {type(module).__name__} layer; it "
+                            "draws Dense/Linear, activations and Concatenate (viz.draw_graph "
+                            "draws any network, convolutions included)")
     for k in range(1, len(layers)):  # the layer after a skip reads hidden + input
         if layers[k - 1].get("then_skip"):
             layers[k]["skip"] = True
@@ -171,12 +170,11 @@ def _tensor_layer(module: Any, act: Any) -> dict:
 
 def _value_layers(model: Any) -> list[dict] | None:
     """nn.MLP, nn.Layer or nn.Neuron (Values): their weights as matrices."""
-    kind = type(model).__name__
-    if kind == "Neuron":
+    if isinstance(model, Neuron):
         layers = [[model]]
-    elif kind == "Layer":
+    elif isinstance(model, Layer):
         layers = [model.neurons]
-    elif kind == "MLP":
+    elif isinstance(model, MLP):
         layers = [layer.neurons for layer in model.layers]
     else:
         return None
