@@ -437,12 +437,14 @@ def _read_answers(answers: Mapping[Any, Any] | None, quantity: str, by_label: di
 
 
 def not_a_number_row(label: str, quantity: str, text: str, node: Any) -> CheckRow:
+    """The row for an answer typed as text that is not a number (never diagnosed)."""
     return CheckRow(label, quantity, text, None, False, NOT_A_NUMBER,
                     tr("{given} is not a number: write it with digits and a decimal point or "
                        "comma (0.9518 or 0,9518)", given=repr(text)), node)
 
 
 def unanswered_row(label: str, quantity: str, node: Any) -> CheckRow:
+    """The row for an answer left as None (not a mistake)."""
     return CheckRow(label, quantity, None, None, False, UNANSWERED,
                     tr("not answered yet: replace None by your answer"), node)
 
@@ -670,6 +672,7 @@ def _fits(factor: Any, w: np.ndarray) -> bool:
 
 
 def close_enough(given: Any, want: Any, rtol: float, atol: float) -> bool:
+    """Whether an answer (a number or an array) is within the tolerances of the right one."""
     try:
         g = np.asarray(given, dtype=float)
     except (TypeError, ValueError):
@@ -679,6 +682,7 @@ def close_enough(given: Any, want: Any, rtol: float, atol: float) -> bool:
 
 
 def as_text(x: Any) -> str:
+    """A number, an array or a blank as a report shows it."""
     if x is None:
         return "—"
     if isinstance(x, (bool, np.bool_)):

@@ -310,6 +310,10 @@ def long_wires(nodes: list[Node]) -> tuple[int, Node | None, int]:
 
 
 class Drawing:
+    """The diagram of a graph (circuit, record or collapsed) that ``draw_graph``, the
+    backward steps, the explorer and the worksheets draw: :meth:`picture` says what it
+    shows (``viz.picture``), :meth:`graph` writes it."""
+
     def __init__(self, root, style, rankdir, show_grad, precision, model, collapse, max_nodes,
                  grad_of: Callable[[Node], Any] | None = None,
                  grad_color: Callable[[Node], str] | None = None,
