@@ -39,8 +39,8 @@ class _Checks:
     @staticmethod
     def reached(node: Node, g: Any) -> None:
         """The backward pass reached ``node`` with gradient ``g`` and is about to pass it on:
-        each gradient it will pass, computed by the same per-wire rule, must be finite and
-        (for arrays) of its input's shape."""
+        each gradient it will pass, computed by the same per-wire rule, must be finite. (A
+        vjp's shape is checked where vjps are made: ``tensor_op`` checks yours.)"""
         if not finite(g):  # each part was checked when it was passed on: their sum overflowed
             raise FloatingPointError(f"detect_anomaly: the gradients arriving at {describe(node)}"
                                      f" add up to {what(g)}")
@@ -48,8 +48,6 @@ class _Checks:
             if not parent._requires_grad:
                 continue
             r = edge_grad(node, i, g)
-            if not isinstance(r, float):
-                r = _checked_shape(node, i, r)
             if not finite(r):
                 name = parent.label or f"input {i} ({describe(parent)})"
                 raise FloatingPointError(
@@ -87,15 +85,3 @@ def _what_or_value(g: Any) -> str:
     if finite(g):
         return f"{g:g}" if isinstance(g, float) else "finite"
     return what(g)
-
-
-def _checked_shape(node: Node, i: int, r: Any) -> Any:
-    """A vector-Jacobian product's result, or an error naming the op whose result is wrong."""
-    shape = node.parents[i]._data.shape
-    if isinstance(r, np.ndarray) and r.shape == shape:
-        return r
-    if isinstance(r, np.generic | float | int) and shape == ():
-        return np.asarray(r, dtype=node.parents[i]._data.dtype)
-    got = f"shape {r.shape}" if isinstance(r, np.ndarray) else f"a {type(r).__name__}"
-    raise ValueError(f"{node.op}: the gradient its vjp returned for input {i} has {got}, the "
-                     f"input has shape {shape}; a vjp must return an array of its input's shape")

@@ -67,10 +67,7 @@ class Linear(Module):
         return self.nin
 
     def output_shape(self, input_shape: Any) -> int:
-        if isinstance(input_shape, tuple | list):
-            raise ValueError(f"{type(self).__name__} needs flat inputs, but the layer before "
-                             f"gives images of shape {tuple(input_shape)}: add nn.Flatten() "
-                             "before it")
+        _flat_only(type(self).__name__, input_shape)
         if input_shape is not None and input_shape != self.nin:
             raise ValueError(f"{self!r} expects inputs of width {self.nin}, but the layer "
                              f"before it gives {input_shape}")
@@ -118,9 +115,7 @@ class Dense(Linear):
 
     def build(self, input_dim: int) -> None:
         """Create the weights for inputs of width ``input_dim``."""
-        if isinstance(input_dim, tuple | list):
-            raise ValueError(f"Dense needs flat inputs, but the layer before gives images of "
-                             f"shape {tuple(input_dim)}: add nn.Flatten() before it")
+        _flat_only("Dense", input_dim)
         options = self._options
         Linear.__init__(self, input_dim, self.units, options["activation"],
                         seed=options["seed"], dtype=options["dtype"])
@@ -128,9 +123,7 @@ class Dense(Linear):
     def output_shape(self, input_shape: Any) -> int:
         if self.built:
             return super().output_shape(input_shape)
-        if isinstance(input_shape, tuple | list):
-            raise ValueError(f"Dense needs flat inputs, but the layer before gives images of "
-                             f"shape {tuple(input_shape)}: add nn.Flatten() before it")
+        _flat_only("Dense", input_shape)
         return self.units
 
     def forward(self, x: Any) -> Tensor:
@@ -270,6 +263,13 @@ def as_tensor(x: Any, dtype: Any = None) -> Tensor:
     if array.dtype.kind not in "fiub":
         raise TypeError(f"expected numeric input, got dtype {array.dtype}")
     return Tensor(array.astype(dtype if dtype is not None else np.float64, copy=False))
+
+
+def _flat_only(who: str, input_shape: Any) -> None:
+    """Refuse images (a shape tuple) where a dense layer needs a width."""
+    if isinstance(input_shape, tuple | list):
+        raise ValueError(f"{who} needs flat inputs, but the layer before gives images of "
+                         f"shape {tuple(input_shape)}: add nn.Flatten() before it")
 
 
 def _unbuild(layer: Module) -> None:
